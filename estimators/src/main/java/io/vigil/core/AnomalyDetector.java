@@ -1,0 +1,124 @@
+package io.vigil.core;
+
+import io.vigil.threshold.Thresholds;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * A detector: learns normal behaviour from (mostly) normal rows and returns an {@link AnomalyModel}
+ * whose threshold is already set from the training scores (thresholdStrategy 'contamination' or
+ * 'meanStd'), or as given ('fixed'). Labelled strategies ('maxF1', 'maxAccuracy') are applied
+ * afterwards with {@link Thresholds#tune} on validation rows, never on test rows.
+ *
+ * <p>Subclasses implement only {@link #train}; validation, caching, training facts and the threshold
+ * are handled here once.
+ *
+ * @param <M> the model type
+ */
+public abstract class AnomalyDetector<M extends AnomalyModel<M>> extends Estimator<M>
+    implements DetectorParams, DefaultParamsWritable {
+
+  private final String uid;
+  private final Param<String> featuresCol;
+  private final Param<String> scoreCol;
+  private final Param<String> predictionCol;
+  private final Param<String> thresholdStrategy;
+  private final DoubleParam contamination;
+  private final DoubleParam thresholdSigmas;
+  private final DoubleParam threshold;
+
+  protected AnomalyDetector(String uid) {
+    this.uid = uid;
+    featuresCol = SharedParams.featuresCol(this);
+    scoreCol = SharedParams.scoreCol(this);
+    predictionCol = SharedParams.predictionCol(this);
+    thresholdStrategy = SharedParams.thresholdStrategy(this);
+    contamination = SharedParams.contamination(this);
+    thresholdSigmas = SharedParams.thresholdSigmas(this);
+    threshold = SharedParams.threshold(this);
+    SharedParams.setDefaults(this);
+  }
+
+  /**
+   * Fits the model on {@code features}, a dataset holding only the validated, non-empty features
+   * column, persisted by the caller. Returns a model holding its data; params are copied afterwards.
+   *
+   * @param numRows the number of training rows (already counted, >= 1)
+   */
+  protected abstract M train(Dataset<Row> features, long numRows);
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override public Param<String> featuresCol() { return featuresCol; }
+  @Override public Param<String> scoreCol() { return scoreCol; }
+  @Override public Param<String> predictionCol() { return predictionCol; }
+  @Override public Param<String> thresholdStrategy() { return thresholdStrategy; }
+  @Override public DoubleParam contamination() { return contamination; }
+  @Override public DoubleParam thresholdSigmas() { return thresholdSigmas; }
+  @Override public DoubleParam threshold() { return threshold; }
+
+  @SuppressWarnings("unchecked")
+  protected final <T> AnomalyDetector<M> setParam(Param<T> param, T value) {
+    set(param, value);
+    return this;
+  }
+
+  @Override
+  public M fit(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), true);
+    if (getThresholdStrategy().equals(SharedParams.FIXED) && !Double.isFinite(getThreshold())) {
+      throw new IllegalArgumentException(
+          "thresholdStrategy is 'fixed' but threshold is not set; set threshold to a finite score.");
+    }
+    Dataset<Row> features = dataset.select(getFeaturesCol());
+    // Training makes several passes (count, the fit itself, the training scores for the threshold):
+    // read the input once.
+    boolean cacheHere = dataset.storageLevel().equals(StorageLevel.NONE());
+    if (cacheHere) {
+      features = features.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    try {
+      long n = features.count();
+      if (n == 0) {
+        throw new IllegalArgumentException(String.format(
+            "Cannot fit %s on an empty dataset (0 rows in column '%s').", uid, getFeaturesCol()));
+      }
+      M model = train(features, n);
+      copyValues(model, ParamMap.empty());
+      model.setParent(this);
+      model.setTrainingFacts(n, model.getNumFeatures());
+      String strategy = getThresholdStrategy();
+      if (!strategy.equals(SharedParams.FIXED)) {
+        double t = Thresholds.fromTrainingScores(model.scoreOnly(features), getScoreCol(),
+            strategy, getContamination(), getThresholdSigmas());
+        model.setThreshold(t, strategy);
+      }
+      return model;
+    } finally {
+      if (cacheHere) {
+        features.unpersist();
+      }
+    }
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    Schemas.requireVectorColumn(schema, getFeaturesCol(), -1);
+    return Schemas.appendDouble(Schemas.appendDouble(schema, getScoreCol()), getPredictionCol());
+  }
+
+  @Override
+  public AnomalyDetector<M> copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+}

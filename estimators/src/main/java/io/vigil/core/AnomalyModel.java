@@ -1,0 +1,138 @@
+package io.vigil.core;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A fitted detector. It scores every row (higher = more anomalous) and applies the threshold:
+ * {@code prediction = 1.0} when {@code score >= threshold}, else {@code 0.0}.
+ *
+ * <p>Subclasses implement {@link #score} (append {@code scoreCol}), {@code copy} (which must carry the
+ * model data) and {@code write}.
+ *
+ * @param <M> the concrete model type, so that setters return it
+ */
+public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
+    implements DetectorParams, MLWritable {
+
+  private final String uid;
+  private final Param<String> featuresCol;
+  private final Param<String> scoreCol;
+  private final Param<String> predictionCol;
+  private final Param<String> thresholdStrategy;
+  private final DoubleParam contamination;
+  private final DoubleParam thresholdSigmas;
+  private final DoubleParam threshold;
+  private final LongParam numTrainingRows;
+  private final IntParam numFeatures;
+
+  protected AnomalyModel(String uid) {
+    this.uid = uid;
+    featuresCol = SharedParams.featuresCol(this);
+    scoreCol = SharedParams.scoreCol(this);
+    predictionCol = SharedParams.predictionCol(this);
+    thresholdStrategy = SharedParams.thresholdStrategy(this);
+    contamination = SharedParams.contamination(this);
+    thresholdSigmas = SharedParams.thresholdSigmas(this);
+    threshold = SharedParams.threshold(this);
+    numTrainingRows = SharedParams.numTrainingRows(this);
+    numFeatures = SharedParams.numFeatures(this);
+    SharedParams.setDefaults(this);
+  }
+
+  /** Appends {@code scoreCol} (double, higher = more anomalous) to {@code dataset}. The features
+   * column has been validated by {@link #transformSchema} already. */
+  protected abstract Dataset<Row> score(Dataset<?> dataset);
+
+  /** The detector's name in configs and on the command line (e.g. {@code pca}). */
+  public abstract String detectorName();
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  @Override public Param<String> featuresCol() { return featuresCol; }
+  @Override public Param<String> scoreCol() { return scoreCol; }
+  @Override public Param<String> predictionCol() { return predictionCol; }
+  @Override public Param<String> thresholdStrategy() { return thresholdStrategy; }
+  @Override public DoubleParam contamination() { return contamination; }
+  @Override public DoubleParam thresholdSigmas() { return thresholdSigmas; }
+  @Override public DoubleParam threshold() { return threshold; }
+  public LongParam numTrainingRows() { return numTrainingRows; }
+  public IntParam numFeatures() { return numFeatures; }
+
+  public long getNumTrainingRows() {
+    return (Long) getOrDefault(numTrainingRows);
+  }
+
+  public int getNumFeatures() {
+    return (Integer) getOrDefault(numFeatures);
+  }
+
+  public M setFeaturesCol(String value) { return setParam(featuresCol, value); }
+  public M setScoreCol(String value) { return setParam(scoreCol, value); }
+  public M setPredictionCol(String value) { return setParam(predictionCol, value); }
+
+  /** Sets the threshold and records the strategy that chose it (kept in the saved model). */
+  public M setThreshold(double value, String strategy) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("threshold must be finite, got " + value + ".");
+    }
+    set(thresholdStrategy, strategy);
+    return setParam(threshold, value);
+  }
+
+  public M setThreshold(double value) {
+    return setThreshold(value, SharedParams.FIXED);
+  }
+
+  /** Called by the detector's fit. */
+  M setTrainingFacts(long rows, int width) {
+    set(numTrainingRows, rows);
+    return setParam(numFeatures, width);
+  }
+
+  @SuppressWarnings("unchecked")
+  protected final <T> M setParam(Param<T> param, T value) {
+    set(param, value);
+    return (M) this;
+  }
+
+  /** Scores only: {@code scoreCol} appended, no threshold needed (used to choose one). */
+  public Dataset<Row> scoreOnly(Dataset<?> dataset) {
+    StructType schema = dataset.schema();
+    Schemas.requireVectorColumn(schema, getFeaturesCol(), getNumFeatures());
+    Schemas.appendDouble(schema, getScoreCol());
+    return score(dataset);
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), true);
+    double t = getThreshold();
+    if (Double.isNaN(t)) {
+      throw new IllegalStateException("Model " + uid + " has no threshold; fit it through its detector,"
+          + " call setThreshold, or choose one with Thresholds.tune on labelled validation rows.");
+    }
+    return score(dataset).withColumn(getPredictionCol(),
+        when(col(getScoreCol()).geq(lit(t)), lit(1.0)).otherwise(lit(0.0)));
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    Schemas.requireVectorColumn(schema, getFeaturesCol(), isDefined(numFeatures) ? getNumFeatures() : -1);
+    return Schemas.appendDouble(Schemas.appendDouble(schema, getScoreCol()), getPredictionCol());
+  }
+}

@@ -1,0 +1,69 @@
+package io.vigil.core;
+
+import java.util.Arrays;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** Schema checks with messages that say what is wrong, the value, and what to do. */
+public final class Schemas {
+
+  private Schemas() {}
+
+  /** The field named {@code column}, or an error listing the columns there are. */
+  public static StructField requireColumn(StructType schema, String column, String hint) {
+    if (!Arrays.asList(schema.fieldNames()).contains(column)) {
+      throw new IllegalArgumentException(String.format("Column '%s' not found in %s; %s",
+          column, Arrays.toString(schema.fieldNames()), hint));
+    }
+    return schema.apply(column);
+  }
+
+  /** Checks that {@code column} is a Spark ML Vector column, and of width {@code expectedSize} if
+   * the column carries ML attribute metadata and {@code expectedSize} > 0. */
+  public static void requireVectorColumn(StructType schema, String column, int expectedSize) {
+    StructField field = requireColumn(schema, column,
+        "set featuresCol or assemble the features with a VectorAssembler (FeaturePipeline does this).");
+    DataType type = field.dataType();
+    if (!type.equals(SQLDataTypes.VectorType())) {
+      throw new IllegalArgumentException(String.format(
+          "Column '%s' must be of type Vector but is %s; assemble numeric columns with a"
+              + " VectorAssembler (FeaturePipeline does this).", column, type.simpleString()));
+    }
+    if (expectedSize > 0) {
+      int size = AttributeGroup.fromStructField(field).size();
+      if (size >= 0 && size != expectedSize) {
+        throw new IllegalArgumentException(String.format(
+            "Column '%s' holds vectors of size %d but the model was fit on %d features; score with"
+                + " the same feature pipeline the model was trained with.", column, size, expectedSize));
+      }
+    }
+  }
+
+  /** Checks that {@code column} is numeric (any Spark numeric type). */
+  public static void requireNumericColumn(StructType schema, String column, String hint) {
+    StructField field = requireColumn(schema, column, hint);
+    if (!(field.dataType() instanceof NumericType)) {
+      throw new IllegalArgumentException(String.format(
+          "Column '%s' must be numeric but is %s; %s", column, field.dataType().simpleString(), hint));
+    }
+  }
+
+  /** Checks that an output column does not exist yet, and returns the schema with it appended. */
+  public static StructType appendColumn(StructType schema, String column, DataType type) {
+    if (Arrays.asList(schema.fieldNames()).contains(column)) {
+      throw new IllegalArgumentException(String.format(
+          "Output column '%s' already exists in %s; choose another name (scoreCol/predictionCol).",
+          column, Arrays.toString(schema.fieldNames())));
+    }
+    return schema.add(column, type, false);
+  }
+
+  public static StructType appendDouble(StructType schema, String column) {
+    return appendColumn(schema, column, DataTypes.DoubleType);
+  }
+}

@@ -1,0 +1,105 @@
+package io.vigil.detectors;
+
+import io.vigil.core.AnomalyDetector;
+import io.vigil.pca.PcaDetector;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.FloatParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+
+/**
+ * The detectors by their names in configs and on the command line, and a generic way to set their
+ * params from text ({@code k=5}), so a new detector plugs into the jobs by being listed here.
+ */
+public final class Detectors {
+
+  private static final Map<String, Supplier<AnomalyDetector<?>>> BY_NAME = new LinkedHashMap<>();
+
+  static {
+    BY_NAME.put(PcaDetector.NAME, PcaDetector::new);
+  }
+
+  private Detectors() {}
+
+  public static List<String> names() {
+    return List.copyOf(BY_NAME.keySet());
+  }
+
+  /** Expands "all", a single name or a comma list into known detector names, in the order given. */
+  public static List<String> parseList(String spec) {
+    if (spec == null || spec.isBlank()) {
+      throw new IllegalArgumentException("No detector named; use one of " + names() + ", a comma list, or all.");
+    }
+    if (spec.trim().equals("all")) {
+      return names();
+    }
+    List<String> out = new ArrayList<>();
+    for (String s : spec.split(",")) {
+      String name = s.trim();
+      if (!BY_NAME.containsKey(name)) {
+        throw new IllegalArgumentException("Unknown detector '" + name + "'; known: " + names() + " (or all).");
+      }
+      if (!out.contains(name)) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /** A new detector named {@code name} with {@code params} (param name → value as text) set. */
+  public static AnomalyDetector<?> create(String name, Map<String, String> params) {
+    Supplier<AnomalyDetector<?>> factory = BY_NAME.get(name);
+    if (factory == null) {
+      throw new IllegalArgumentException("Unknown detector '" + name + "'; known: " + names() + ".");
+    }
+    AnomalyDetector<?> detector = factory.get();
+    params.forEach((key, value) -> setFromText(detector, name, key, value));
+    return detector;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void setFromText(AnomalyDetector<?> detector, String name, String key, String value) {
+    if (!detector.hasParam(key)) {
+      List<String> known = Arrays.stream(detector.params()).map(Param::name).sorted().toList();
+      throw new IllegalArgumentException(String.format("Detector '%s' has no parameter '%s'; it has %s.",
+          name, key, known));
+    }
+    Param param = detector.getParam(key);
+    Object parsed;
+    String v = value.trim();
+    try {
+      if (param instanceof IntParam) {
+        parsed = Integer.parseInt(v);
+      } else if (param instanceof LongParam) {
+        parsed = Long.parseLong(v);
+      } else if (param instanceof DoubleParam) {
+        parsed = Double.parseDouble(v);
+      } else if (param instanceof FloatParam) {
+        parsed = Float.parseFloat(v);
+      } else if (param instanceof BooleanParam) {
+        if (!v.equals("true") && !v.equals("false")) {
+          throw new NumberFormatException();
+        }
+        parsed = Boolean.parseBoolean(v);
+      } else {
+        parsed = v;
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(String.format("%s.%s must be a %s, got '%s'. (%s)", name, key,
+          param.getClass().getSimpleName().replace("Param", "").toLowerCase(), value, param.doc()));
+    }
+    if (!((Boolean) param.isValid().apply(parsed))) {
+      throw new IllegalArgumentException(String.format("%s.%s = %s is not allowed: %s", name, key, v,
+          param.doc()));
+    }
+    detector.set(param, parsed);
+  }
+}

@@ -1,0 +1,129 @@
+package io.vigil.pca;
+
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.mllib.linalg.Matrix;
+import org.apache.spark.mllib.linalg.Vector;
+import org.apache.spark.mllib.linalg.Vectors;
+import org.apache.spark.mllib.linalg.distributed.RowMatrix;
+import org.apache.spark.mllib.stat.MultivariateStatisticalSummary;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import io.vigil.core.AnomalyDetector;
+import scala.Tuple2;
+
+/**
+ * PCA anomaly detector: the principal subspace of the (scaled) training rows is the model of normal
+ * behaviour; a row's score is its squared distance from that subspace (Shyu et al. 2003, "A novel
+ * anomaly detection scheme based on principal component classifier"), optionally plus the
+ * Mahalanobis distance inside it.
+ *
+ * <p>Distributed: mean and covariance come from {@link RowMatrix} (tree aggregation on the
+ * executors); only the d x d covariance reaches the driver for the eigendecomposition.
+ */
+public class PcaDetector extends AnomalyDetector<PcaModel> implements PcaParams {
+
+  public static final String NAME = "pca";
+
+  private final IntParam k;
+  private final DoubleParam varianceExplained;
+  private final Param<String> scoreMode;
+
+  public PcaDetector() {
+    this(Identifiable$.MODULE$.randomUID(NAME));
+  }
+
+  public PcaDetector(String uid) {
+    super(uid);
+    k = PcaParams.k(this);
+    varianceExplained = PcaParams.varianceExplained(this);
+    scoreMode = PcaParams.scoreMode(this);
+    PcaParams.setPcaDefaults(this);
+  }
+
+  @Override public IntParam k() { return k; }
+  @Override public DoubleParam varianceExplained() { return varianceExplained; }
+  @Override public Param<String> scoreMode() { return scoreMode; }
+
+  public PcaDetector setK(int value) { set(k, value); return this; }
+  public PcaDetector setVarianceExplained(double value) { set(varianceExplained, value); return this; }
+  public PcaDetector setScoreMode(String value) { set(scoreMode, value); return this; }
+  public PcaDetector setFeaturesCol(String value) { set(featuresCol(), value); return this; }
+  public PcaDetector setScoreCol(String value) { set(scoreCol(), value); return this; }
+  public PcaDetector setPredictionCol(String value) { set(predictionCol(), value); return this; }
+  public PcaDetector setThresholdStrategy(String value) { set(thresholdStrategy(), value); return this; }
+  public PcaDetector setContamination(double value) { set(contamination(), value); return this; }
+  public PcaDetector setThresholdSigmas(double value) { set(thresholdSigmas(), value); return this; }
+  public PcaDetector setThreshold(double value) { set(threshold(), value); return this; }
+
+  @Override
+  protected PcaModel train(Dataset<Row> features, long numRows) {
+    if (numRows < 2) {
+      throw new IllegalArgumentException("PCA needs at least 2 training rows to estimate a covariance, got "
+          + numRows + ".");
+    }
+    RDD<Vector> rows = features.javaRDD()
+        .map(r -> Vectors.fromML((org.apache.spark.ml.linalg.Vector) r.get(0))).rdd();
+    int d = ((org.apache.spark.ml.linalg.Vector) features.first().get(0)).size();
+    RowMatrix matrix = new RowMatrix(rows, numRows, d);
+    MultivariateStatisticalSummary summary = matrix.computeColumnSummaryStatistics();
+    double totalVariance = 0;
+    for (double v : summary.variance().toArray()) {
+      totalVariance += v;
+    }
+    if (!(totalVariance > 0)) {
+      throw new IllegalArgumentException("All " + numRows + " training rows have the same features (total"
+          + " variance " + totalVariance + "); PCA has nothing to learn. Check the input and the scaler.");
+    }
+    Tuple2<Matrix, Vector> pcs = matrix.computePrincipalComponentsAndExplainedVariance(d);
+    double[] explained = pcs._2().toArray();
+    int kept = chooseK(explained);
+    double[] all = pcs._1().toArray(); // column-major d x d: column j is component j
+    double[][] components = new double[kept][d];
+    double[] eigenvalues = new double[kept];
+    double keptVariance = 0;
+    for (int j = 0; j < kept; j++) {
+      System.arraycopy(all, j * d, components[j], 0, d);
+      eigenvalues[j] = Math.max(explained[j] * totalVariance, PcaScorer.VARIANCE_FLOOR * totalVariance);
+      keptVariance += explained[j] * totalVariance;
+    }
+    double residual = kept < d ? (totalVariance - keptVariance) / (d - kept) : 0.0;
+    residual = Math.max(residual, PcaScorer.VARIANCE_FLOOR * totalVariance);
+    return new PcaModel(uid(), summary.mean().toArray(), components, eigenvalues, residual, explained);
+  }
+
+  /** k as given (capped at d), or the fewest components whose explained variance reaches the target. */
+  int chooseK(double[] explained) {
+    int d = explained.length;
+    if (getK() > 0) {
+      return Math.min(getK(), d);
+    }
+    double cumulative = 0;
+    for (int j = 0; j < d; j++) {
+      cumulative += explained[j];
+      // A small tolerance: explained variances come from an SVD and rarely sum to exactly 1.
+      if (cumulative >= getVarianceExplained() - 1e-12) {
+        return j + 1;
+      }
+    }
+    return d;
+  }
+
+  @Override
+  public PcaDetector copy(org.apache.spark.ml.param.ParamMap extra) {
+    return (PcaDetector) defaultCopy(extra);
+  }
+
+  public static MLReader<PcaDetector> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  public static PcaDetector load(String path) {
+    return read().load(path);
+  }
+}

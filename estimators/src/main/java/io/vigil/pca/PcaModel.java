@@ -1,0 +1,166 @@
+package io.vigil.pca;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
+
+import io.vigil.core.AnomalyModel;
+import io.vigil.persist.ModelPersistence;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.linalg.DenseMatrix;
+import org.apache.spark.ml.linalg.Matrix;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** A fitted PCA detector: the training mean, the kept principal components and their variances. */
+public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
+
+  private final IntParam k;
+  private final DoubleParam varianceExplained;
+  private final Param<String> scoreMode;
+
+  private final double[] mean;
+  private final double[][] components;
+  private final double[] eigenvalues;
+  private final double residualVariance;
+  private final double[] explainedVariance;
+
+  PcaModel(String uid, double[] mean, double[][] components, double[] eigenvalues, double residualVariance,
+      double[] explainedVariance) {
+    super(uid);
+    k = PcaParams.k(this);
+    varianceExplained = PcaParams.varianceExplained(this);
+    scoreMode = PcaParams.scoreMode(this);
+    PcaParams.setPcaDefaults(this);
+    this.mean = mean;
+    this.components = components;
+    this.eigenvalues = eigenvalues;
+    this.residualVariance = residualVariance;
+    this.explainedVariance = explainedVariance;
+    set(numFeatures(), mean.length);
+  }
+
+  @Override public IntParam k() { return k; }
+  @Override public DoubleParam varianceExplained() { return varianceExplained; }
+  @Override public Param<String> scoreMode() { return scoreMode; }
+
+  public PcaModel setScoreMode(String value) { return setParam(scoreMode, value); }
+
+  @Override
+  public String detectorName() {
+    return PcaDetector.NAME;
+  }
+
+  /** The number of principal components kept. */
+  public int numComponents() {
+    return components.length;
+  }
+
+  /** The explained-variance share of every component of the training data (not only the kept ones). */
+  public double[] explainedVariance() {
+    return explainedVariance.clone();
+  }
+
+  @Override
+  protected Dataset<Row> score(Dataset<?> dataset) {
+    PcaScorer scorer = new PcaScorer(mean, components, eigenvalues, residualVariance,
+        getScoreMode().equals(RECONSTRUCTION_PLUS_MAHALANOBIS), getFeaturesCol());
+    UserDefinedFunction scoreUdf = udf((UDF1<Vector, Double>) scorer::score, DataTypes.DoubleType);
+    return dataset.withColumn(getScoreCol(), scoreUdf.apply(col(getFeaturesCol())));
+  }
+
+  @Override
+  public PcaModel copy(ParamMap extra) {
+    PcaModel copied = new PcaModel(uid(), mean, components, eigenvalues, residualVariance, explainedVariance);
+    return copyValues(copied, extra).setParent(parent());
+  }
+
+  @Override
+  public MLWriter write() {
+    return new Writer(this);
+  }
+
+  public static MLReader<PcaModel> read() {
+    return new Reader();
+  }
+
+  public static PcaModel load(String path) {
+    return read().load(path);
+  }
+
+  private static final StructType DATA_SCHEMA = new StructType()
+      .add("mean", SQLDataTypes.VectorType(), false)
+      .add("components", SQLDataTypes.MatrixType(), false)
+      .add("eigenvalues", SQLDataTypes.VectorType(), false)
+      .add("residualVariance", DataTypes.DoubleType, false)
+      .add("explainedVariance", SQLDataTypes.VectorType(), false);
+
+  /** Metadata JSON + one Parquet row: mean, components (k x d), eigenvalues, residual variance. */
+  static final class Writer extends MLWriter {
+    private final PcaModel model;
+
+    Writer(PcaModel model) {
+      this.model = model;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      ModelPersistence.saveMetadata(model, path, sc(),
+          Map.of("detector", PcaDetector.NAME, "numComponents", model.numComponents()));
+      int kept = model.components.length;
+      int d = model.mean.length;
+      double[] rowMajor = new double[kept * d];
+      for (int j = 0; j < kept; j++) {
+        System.arraycopy(model.components[j], 0, rowMajor, j * d, d);
+      }
+      // DenseMatrix is column-major; transposed = true reads the array row-major.
+      Matrix pcs = new DenseMatrix(kept, d, rowMajor, true);
+      Row row = RowFactory.create(Vectors.dense(model.mean), pcs, Vectors.dense(model.eigenvalues),
+          model.residualVariance, Vectors.dense(model.explainedVariance));
+      sparkSession().createDataFrame(List.of(row), DATA_SCHEMA).repartition(1)
+          .write().parquet(ModelPersistence.dataPath(path));
+    }
+  }
+
+  static final class Reader extends MLReader<PcaModel> {
+    @Override
+    public PcaModel load(String path) {
+      DefaultParamsReader.Metadata metadata = ModelPersistence.loadMetadata(path, sc(), PcaModel.class);
+      Row row = sparkSession().read().parquet(ModelPersistence.dataPath(path)).first();
+      double[] mean = ((Vector) row.getAs("mean")).toArray();
+      Matrix pcs = row.getAs("components");
+      int kept = pcs.numRows();
+      int d = pcs.numCols();
+      if (d != mean.length) {
+        throw new IllegalArgumentException(String.format("The model at %s is inconsistent: %d components of"
+            + " width %d for a mean of width %d.", path, kept, d, mean.length));
+      }
+      double[][] components = new double[kept][d];
+      for (int j = 0; j < kept; j++) {
+        for (int i = 0; i < d; i++) {
+          components[j][i] = pcs.apply(j, i);
+        }
+      }
+      PcaModel model = new PcaModel(metadata.uid(), mean, components,
+          ((Vector) row.getAs("eigenvalues")).toArray(), row.getAs("residualVariance"),
+          ((Vector) row.getAs("explainedVariance")).toArray());
+      ModelPersistence.setParams(metadata, model);
+      return model;
+    }
+  }
+}

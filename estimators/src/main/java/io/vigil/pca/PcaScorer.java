@@ -1,0 +1,65 @@
+package io.vigil.pca;
+
+import java.io.Serializable;
+import org.apache.spark.ml.linalg.Vector;
+
+/**
+ * The fitted subspace and the score arithmetic, kept apart from Spark so that it ships to executors
+ * as a few arrays. Components are stored row-major (k rows of width d) for cache-friendly dot products.
+ */
+final class PcaScorer implements Serializable {
+
+  /** Floor for variances we divide by, relative to the total variance: a zero-variance direction in
+   * the training data must not turn into an infinite score. */
+  static final double VARIANCE_FLOOR = 1e-9;
+
+  final double[] mean;
+  final double[][] components;
+  final double[] eigenvalues;
+  final double residualVariance;
+  final boolean withMahalanobis;
+  final String featuresCol;
+
+  PcaScorer(double[] mean, double[][] components, double[] eigenvalues, double residualVariance,
+      boolean withMahalanobis, String featuresCol) {
+    this.mean = mean;
+    this.components = components;
+    this.eigenvalues = eigenvalues;
+    this.residualVariance = residualVariance;
+    this.withMahalanobis = withMahalanobis;
+    this.featuresCol = featuresCol;
+  }
+
+  double score(Vector v) {
+    int d = mean.length;
+    if (v == null) {
+      throw new IllegalArgumentException("Column '" + featuresCol + "' has a null vector; features must not"
+          + " be null (see the input policy).");
+    }
+    if (v.size() != d) {
+      throw new IllegalArgumentException(String.format("Column '%s' has a vector of size %d but the model"
+          + " was fit on %d features; score with the feature pipeline the model was trained with.",
+          featuresCol, v.size(), d));
+    }
+    double[] centered = new double[d];
+    double norm2 = 0;
+    for (int i = 0; i < d; i++) {
+      centered[i] = v.apply(i) - mean[i];
+      norm2 += centered[i] * centered[i];
+    }
+    double projected2 = 0;
+    double mahalanobis = 0;
+    for (int j = 0; j < components.length; j++) {
+      double[] pc = components[j];
+      double y = 0;
+      for (int i = 0; i < d; i++) {
+        y += pc[i] * centered[i];
+      }
+      projected2 += y * y;
+      mahalanobis += y * y / eigenvalues[j];
+    }
+    // ||x - VV'x||^2 = ||x||^2 - ||V'x||^2 for orthonormal V; clamp the rounding error below zero.
+    double reconstruction = Math.max(0.0, norm2 - projected2);
+    return withMahalanobis ? reconstruction / residualVariance + mahalanobis : reconstruction;
+  }
+}

@@ -1,0 +1,63 @@
+package io.vigil.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** Seeded synthetic data: normal rows near a low-dimensional subspace, anomalies off it. */
+public final class SyntheticData {
+
+  private SyntheticData() {}
+
+  /**
+   * {@code normal} rows on a {@code rank}-dimensional subspace of R^{@code dim} (plus small noise) and
+   * {@code anomalies} rows with large isotropic noise; columns {@code features} (Vector) and
+   * {@code label} (0/1).
+   */
+  public static Dataset<Row> lowRank(SparkSession spark, int normal, int anomalies, int dim, int rank, long seed) {
+    Random rnd = new Random(seed);
+    double[][] basis = new double[rank][dim];
+    for (double[] b : basis) {
+      for (int i = 0; i < dim; i++) {
+        b[i] = rnd.nextGaussian();
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int n = 0; n < normal + anomalies; n++) {
+      boolean anomaly = n >= normal;
+      double[] x = new double[dim];
+      for (double[] b : basis) {
+        double z = rnd.nextGaussian() * 3;
+        for (int i = 0; i < dim; i++) {
+          x[i] += z * b[i];
+        }
+      }
+      for (int i = 0; i < dim; i++) {
+        x[i] += rnd.nextGaussian() * (anomaly ? 2.0 : 0.05);
+      }
+      rows.add(RowFactory.create(Vectors.dense(x), anomaly ? 1 : 0));
+    }
+    StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false)
+        .add("label", DataTypes.IntegerType, false);
+    return spark.createDataFrame(rows, schema).repartition(2);
+  }
+
+  /** Rows (score, label) from two arrays. */
+  public static Dataset<Row> scores(SparkSession spark, double[] scores, int[] labels, int partitions) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < scores.length; i++) {
+      rows.add(RowFactory.create(scores[i], labels[i]));
+    }
+    StructType schema = new StructType().add("score", DataTypes.DoubleType, true)
+        .add("label", DataTypes.IntegerType, true);
+    return spark.createDataFrame(rows, schema).repartition(partitions);
+  }
+}

@@ -1,0 +1,254 @@
+package io.vigil.cli;
+
+import io.vigil.detectors.Detectors;
+import io.vigil.jobs.BenchJob;
+import io.vigil.jobs.EvaluateJob;
+import io.vigil.jobs.JobConfig;
+import io.vigil.jobs.JobContext;
+import io.vigil.jobs.MetricTable;
+import io.vigil.jobs.PrepareJob;
+import io.vigil.jobs.RunJob;
+import io.vigil.jobs.ScoreJob;
+import io.vigil.jobs.SqlJob;
+import io.vigil.jobs.TrainJob;
+import io.vigil.jobs.Warehouse;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import scala.runtime.BoxedUnit;
+import scala.util.Either;
+import scopt.OptionParser;
+import scopt.Read;
+import scopt.Read$;
+
+/**
+ * The command line: {@code vigil <command> [options]}, commands prepare, train, score, evaluate, run,
+ * bench and sql, each with {@code --help}. The only class that knows scopt; jobs live in
+ * {@code io.vigil.jobs}.
+ */
+public final class VigilCli {
+
+  static final Map<String, String> COMMANDS = new java.util.LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("prepare", "build the prepared input tables (KDD protocols) from the raw files");
+    COMMANDS.put("train", "fit feature preparation + detector, choose the threshold, save a model version");
+    COMMANDS.put("score", "score the input with the current model into partition run_date=D of the score table");
+    COMMANDS.put("evaluate", "metrics of a scored date: metrics table row, metrics.json, PNGs");
+    COMMANDS.put("run", "prepare (if needed), train, score and evaluate, then print the metric table");
+    COMMANDS.put("bench", "time train and score against same-run baselines; CSV/JSON/Markdown results");
+    COMMANDS.put("sql", "run a read-only SQL query over the warehouse tables");
+  }
+
+  private VigilCli() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs one command; returns the process exit code (0 ok, 1 job failed, 2 bad command line). */
+  public static int run(String[] args) {
+    if (args.length == 0 || !COMMANDS.containsKey(args[0])) {
+      System.err.println(usage(args.length == 0 ? null : args[0]));
+      return args.length > 0 && (args[0].equals("--help") || args[0].equals("-h")) ? 0 : 2;
+    }
+    CliArgs a = new CliArgs();
+    a.command = args[0];
+    scala.Option<CliArgs> parsed = new CommandParser(a.command).parse(
+        scala.collection.JavaConverters.asScalaBuffer(Arrays.asList(args).subList(1, args.length)).toList(),
+        a);
+    if (parsed.isEmpty()) {
+      return 2;
+    }
+    if (a.helpShown) {
+      return 0;
+    }
+    if (a.date == null) {
+      a.date = LocalDate.now(ZoneOffset.UTC).toString();
+    }
+    SparkSession spark = session(a);
+    try {
+      execute(spark, a);
+      return 0;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("vigil " + a.command + " failed: " + e.getMessage());
+      return 1;
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      System.err.println("vigil " + a.command + " failed: " + e + (root != e ? "\n  caused by: " + root : ""));
+      e.printStackTrace();
+      return 1;
+    }
+  }
+
+  private static void execute(SparkSession spark, CliArgs a) {
+    if (a.command.equals("sql")) {
+      Warehouse wh = new Warehouse(a.output, spark.sparkContext().hadoopConfiguration());
+      SqlJob.run(spark, wh, a.query).show(1000, false);
+      return;
+    }
+    JobContext ctx = JobContext.of(spark, JobConfig.load(a.conf, a.output, a.sets));
+    switch (a.command) {
+      case "prepare":
+        PrepareJob.run(ctx).forEach((k, v) -> System.out.printf("%-20s %,d rows%n", k, v));
+        break;
+      case "train":
+        for (String d : detectors(ctx, a)) {
+          TrainJob.Result r = TrainJob.run(ctx, d);
+          System.out.printf("%s %s -> %s (threshold %.6g, %s)%n", d, r.version(), r.modelPath(),
+              r.info().get("threshold"), r.info().get("threshold_strategy"));
+        }
+        break;
+      case "score":
+        for (String d : detectors(ctx, a)) {
+          Map<String, Object> info = ScoreJob.run(ctx, d, a.date, a.modelVersion);
+          System.out.printf("%s: %s rows scored (%s rejected) into %s, run_date=%s%n", d, info.get("rows_scored"),
+              info.get("rows_rejected"), info.get("table"), a.date);
+        }
+        break;
+      case "evaluate": {
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (String d : detectors(ctx, a)) {
+          rows.add(EvaluateJob.run(ctx, d, a.date));
+        }
+        System.out.print(MetricTable.format(rows));
+        break;
+      }
+      case "run": {
+        List<Map<String, Object>> rows = RunJob.run(ctx, detectors(ctx, a), a.date, a.forcePrepare);
+        System.out.println();
+        System.out.print(MetricTable.format(rows));
+        System.out.printf("%nScores: %s (run_date=%s)%nMetrics: %s%nReports: %s/reports/%s/%s/%n",
+            ctx.warehouse().table(ctx.config().get("scores.table")), a.date, ctx.warehouse().metricsTable(),
+            ctx.warehouse().root(), a.date, ctx.datasetKey());
+        break;
+      }
+      case "bench": {
+        List<Map<String, Object>> rows = BenchJob.run(ctx, detectors(ctx, a), a.repeat, a.scale, a.results);
+        rows.forEach(r -> System.out.printf("%-8s %-6s %,10d rows  %8.3f s  %,12.0f rows/s   baseline %s: %8.3f s"
+                + "  ratio %.3f%n", r.get("detector"), r.get("stage"), r.get("rows"), r.get("seconds"),
+            r.get("rows_per_s"), r.get("baseline"), r.get("baseline_seconds"), r.get("ratio_vs_baseline")));
+        System.out.println("Results: " + a.results + "/bench-" + ctx.datasetKey() + ".{csv,json,md}");
+        break;
+      }
+      default:
+        throw new IllegalStateException("unreachable: " + a.command);
+    }
+  }
+
+  private static List<String> detectors(JobContext ctx, CliArgs a) {
+    return Detectors.parseList(a.detector != null ? a.detector : ctx.config().get("detectors", "all"));
+  }
+
+  /** local[*] unless --master is given or spark-submit already chose one. */
+  static SparkSession session(CliArgs a) {
+    String master = a.master != null ? a.master : System.getProperty("spark.master", "local[*]");
+    return SparkSession.builder().appName("vigil " + a.command).master(master)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate();
+  }
+
+  static String usage(String bad) {
+    StringBuilder s = new StringBuilder();
+    if (bad != null && !bad.equals("--help") && !bad.equals("-h")) {
+      s.append("Unknown command '").append(bad).append("'.\n\n");
+    }
+    s.append("Usage: vigil <command> [options]   (vigil <command> --help for its options)\n\nCommands:\n");
+    COMMANDS.forEach((k, v) -> s.append(String.format("  %-9s %s%n", k, v)));
+    s.append("\nDetectors: ").append(Detectors.names()).append(", a comma list, or all.");
+    return s.toString();
+  }
+
+  /** One scopt parser per command, so that each has its own --help. */
+  static final class CommandParser extends OptionParser<CliArgs> {
+    private static final Read<String> STRING = Read$.MODULE$.stringRead();
+
+    @SuppressWarnings("unchecked")
+    CommandParser(String command) {
+      super("vigil " + command);
+      head(seq("vigil " + command + ":", COMMANDS.get(command)));
+      help("help").text("print this help and exit");
+      if (!command.equals("sql")) {
+        this.<String>opt("conf", STRING).required().valueName("FILE").text("the job config (conf/*.conf)")
+            .action((v, c) -> { c.conf = v; return c; });
+      }
+      this.<String>opt("output", STRING).valueName("DIR")
+          .text("the warehouse root (models, tables, reports); default ./warehouse")
+          .action((v, c) -> { c.output = v; return c; });
+      this.<String>opt("master", STRING).valueName("URL")
+          .text("Spark master; default local[*], or what spark-submit set")
+          .action((v, c) -> { c.master = v; return c; });
+      if (List.of("train", "score", "evaluate", "run", "bench").contains(command)) {
+        this.<String>opt("detector", STRING).valueName("NAMES")
+            .text("a detector " + Detectors.names() + ", a comma list, or all; default: the config's detectors")
+            .action((v, c) -> { c.detector = v; return c; });
+      }
+      if (List.of("score", "evaluate", "run").contains(command)) {
+        this.<String>opt("date", STRING).valueName("YYYY-MM-DD")
+            .text("the run date (score table partition); default today (UTC)")
+            .validate(v -> validDate(v))
+            .action((v, c) -> { c.date = v; return c; });
+      }
+      if (command.equals("score")) {
+        this.<String>opt("model-version", STRING).valueName("VERSION")
+            .text("score with this model version instead of the current one")
+            .action((v, c) -> { c.modelVersion = v; return c; });
+      }
+      if (command.equals("run")) {
+        opt("force-prepare", Read$.MODULE$.unitRead()).text("prepare the input tables even if they exist")
+            .action((v, c) -> { c.forcePrepare = true; return c; });
+      }
+      if (command.equals("bench")) {
+        this.<Object>opt("repeat", (Read<Object>) (Read<?>) Read$.MODULE$.intRead()).valueName("N")
+            .text("timed repetitions per measurement (median reported); default 3")
+            .action((v, c) -> { c.repeat = (Integer) v; return c; });
+        this.<Object>opt("scale", (Read<Object>) (Read<?>) Read$.MODULE$.intRead()).valueName("N")
+            .text("replicate the scoring input N times; default 1")
+            .action((v, c) -> { c.scale = (Integer) v; return c; });
+        this.<String>opt("results", STRING).valueName("DIR").text("where results go; default bench/results")
+            .action((v, c) -> { c.results = v; return c; });
+      }
+      if (command.equals("sql")) {
+        this.<String>arg("QUERY", STRING).text("a SELECT over the tables under <output>/tables (by directory name)")
+            .action((v, c) -> { c.query = v; return c; });
+      }
+      if (!command.equals("sql")) {
+        this.<String>opt("set", STRING).unbounded().valueName("KEY=VALUE")
+            .text("override a config key (repeatable), e.g. --set pca.k=5")
+            .validate(v -> v.contains("=") ? success() : failure("--set takes KEY=VALUE, got '" + v + "'"))
+            .action((v, c) -> {
+              int i = v.indexOf('=');
+              c.sets.put(v.substring(0, i).trim(), v.substring(i + 1).trim());
+              return c;
+            });
+      }
+    }
+
+    private Either<String, BoxedUnit> validDate(String v) {
+      try {
+        LocalDate.parse(v);
+        return success();
+      } catch (DateTimeParseException e) {
+        return failure("--date must be YYYY-MM-DD, got '" + v + "'");
+      }
+    }
+
+    private static scala.collection.Seq<String> seq(String... xs) {
+      return scala.collection.JavaConverters.asScalaBuffer(Arrays.asList(xs)).toList();
+    }
+
+    /** --help prints the usage; return instead of exiting the JVM, so tests and callers keep control. */
+    @Override
+    public void terminate(Either<String, BoxedUnit> exitState) {
+      // scopt calls this after --help/--version; parse then returns the config with helpShown set.
+    }
+  }
+}

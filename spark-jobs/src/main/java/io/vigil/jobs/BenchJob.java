@@ -1,0 +1,151 @@
+package io.vigil.jobs;
+
+import static org.apache.spark.sql.functions.lit;
+
+import io.vigil.core.AnomalyDetector;
+import io.vigil.core.SharedParams;
+import io.vigil.data.InputCheck;
+import io.vigil.detectors.Detectors;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+
+/**
+ * bench: times training and scoring of each detector on a config's data, each beside a same-run
+ * baseline, and writes CSV, JSON and a Markdown table under the results directory.
+ *
+ * <ul>
+ *   <li>train: fitting feature preparation + detector, against fitting the feature preparation alone
+ *       (the reading and scaling every detector pays);</li>
+ *   <li>score: Parquet read → score → Parquet write, against the IO floor: the same read → write with
+ *       a constant column added.</li>
+ * </ul>
+ * Each timing is the median of {@code repeat} runs after one warm-up.
+ */
+public final class BenchJob {
+
+  private BenchJob() {}
+
+  public static List<Map<String, Object>> run(JobContext ctx, List<String> detectors, int repeat, int scale,
+      String resultsDir) {
+    if (!PrepareJob.isPrepared(ctx)) {
+      PrepareJob.run(ctx);
+    }
+    JobConfig c = ctx.config();
+    String work = ctx.warehouse().root() + "/bench-tmp";
+    InputCheck.Result train = ctx.readChecked("train.path");
+    Dataset<Row> trainRows = train.valid().cache();
+    trainRows.count();
+    // The scoring input, replicated `scale` times, as Parquet: both contestants read the same files.
+    String scoreInput = work + "/score-input";
+    Dataset<Row> test = ctx.readChecked(c.has("score.path") ? "score.path" : "test.path").valid();
+    Dataset<Row> replicated = test;
+    for (int i = 1; i < scale; i++) {
+      replicated = replicated.union(test);
+    }
+    replicated.write().mode(SaveMode.Overwrite).parquet(scoreInput);
+    long scoreRows = ctx.spark().read().parquet(scoreInput).count();
+
+    List<PipelineStage> featureStages = ctx.featurePipeline().stages();
+    double featureFit = median(repeat, () -> new Pipeline()
+        .setStages(featureStages.toArray(new PipelineStage[0])).fit(trainRows));
+    double ioFloor = median(repeat, () -> ctx.spark().read().parquet(scoreInput).withColumn("bench_const", lit(1.0))
+        .write().mode(SaveMode.Overwrite).parquet(work + "/io-floor"));
+
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String name : detectors) {
+      Map<String, String> params = new LinkedHashMap<>(c.withPrefix(name));
+      // Labelled thresholds need validation rows; the bench times the model itself.
+      params.put("thresholdStrategy", SharedParams.CONTAMINATION);
+      List<PipelineStage> stages = new ArrayList<>(featureStages);
+      AnomalyDetector<?> detector = Detectors.create(name, params);
+      stages.add(detector);
+      Pipeline pipeline = new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
+      PipelineModel[] fitted = new PipelineModel[1];
+      double trainSeconds = median(repeat, () -> fitted[0] = pipeline.fit(trainRows));
+      List<String> inputCols = Arrays.asList(ctx.spark().read().parquet(scoreInput).columns());
+      double scoreSeconds = median(repeat, () -> fitted[0].transform(ctx.spark().read().parquet(scoreInput))
+          .select("score", inputCols.toArray(new String[0])).write().mode(SaveMode.Overwrite)
+          .parquet(work + "/scored-" + name));
+      rows.add(row(c, name, "train", trainRows.count(), trainSeconds, "feature pipeline fit", featureFit));
+      rows.add(row(c, name, "score", scoreRows, scoreSeconds, "parquet read+write (IO floor)", ioFloor));
+    }
+    trainRows.unpersist();
+    ctx.warehouse().delete(work);
+    write(rows, resultsDir, "bench-" + ctx.datasetKey());
+    return rows;
+  }
+
+  private static Map<String, Object> row(JobConfig c, String detector, String stage, long rows, double seconds,
+      String baseline, double baselineSeconds) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("config", Path.of(c.source()).getFileName().toString());
+    r.put("detector", detector);
+    r.put("stage", stage);
+    r.put("rows", rows);
+    r.put("seconds", seconds);
+    r.put("rows_per_s", rows / seconds);
+    r.put("baseline", baseline);
+    r.put("baseline_seconds", baselineSeconds);
+    r.put("baseline_rows_per_s", rows / baselineSeconds);
+    // For score: throughput relative to the IO floor (1.0 = as fast as copying the table).
+    r.put("ratio_vs_baseline", stage.equals("score") ? baselineSeconds / seconds : seconds / baselineSeconds);
+    r.put("measured_at", Instant.now().toString());
+    return r;
+  }
+
+  private static double median(int repeat, Runnable task) {
+    task.run(); // warm-up: JIT, Spark code generation, file system caches
+    double[] t = new double[repeat];
+    for (int i = 0; i < repeat; i++) {
+      long start = System.nanoTime();
+      task.run();
+      t[i] = (System.nanoTime() - start) / 1e9;
+    }
+    Arrays.sort(t);
+    return t[repeat / 2];
+  }
+
+  /** Writes name.csv, name.json and name.md under dir. */
+  static void write(List<Map<String, Object>> rows, String dir, String name) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try {
+      Path d = Path.of(dir);
+      Files.createDirectories(d);
+      List<String> cols = new ArrayList<>(rows.get(0).keySet());
+      StringBuilder csv = new StringBuilder(String.join(",", cols)).append('\n');
+      StringBuilder md = new StringBuilder("| " + String.join(" | ", cols) + " |\n|")
+          .append(" --- |".repeat(cols.size())).append('\n');
+      for (Map<String, Object> r : rows) {
+        List<String> cells = new ArrayList<>();
+        for (String col : cols) {
+          Object v = r.get(col);
+          cells.add(v instanceof Double x ? String.format("%.4g", x) : String.valueOf(v));
+        }
+        csv.append(String.join(",", cells)).append('\n');
+        md.append("| ").append(String.join(" | ", cells)).append(" |\n");
+      }
+      Files.writeString(d.resolve(name + ".csv"), csv);
+      Files.writeString(d.resolve(name + ".md"), md);
+      Files.writeString(d.resolve(name + ".json"), new com.fasterxml.jackson.databind.ObjectMapper()
+          .writerWithDefaultPrettyPrinter().writeValueAsString(rows) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package io.vigil.jobs;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A job config: a Java properties file ({@code key = value}, {@code #} comments) of the keys listed in
+ * conf/README.md. Values may refer to other keys as {@code ${key}}; {@code ${output}} is the warehouse
+ * root given with --output, and {@code ${shared.data}} defaults to the environment variable
+ * VIGIL_SHARED_DATA, else ../shared/data. Command-line {@code --set key=value} overrides the file.
+ */
+public final class JobConfig {
+
+  private static final Pattern REF = Pattern.compile("\\$\\{([^}]+)}");
+
+  private final String source;
+  private final Map<String, String> values;
+
+  private JobConfig(String source, Map<String, String> values) {
+    this.source = source;
+    this.values = values;
+  }
+
+  public static JobConfig load(String file, String output, Map<String, String> overrides) {
+    Properties p = new Properties();
+    Path path = Path.of(file);
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalArgumentException("Config file " + file + " does not exist.");
+    }
+    try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read config " + file, e);
+    }
+    Map<String, String> raw = new LinkedHashMap<>();
+    String env = System.getenv("VIGIL_SHARED_DATA");
+    raw.put("shared.data", env != null && !env.isBlank() ? env : "../shared/data");
+    p.stringPropertyNames().stream().sorted().forEach(k -> raw.put(k, p.getProperty(k).trim()));
+    if (env != null && !env.isBlank()) {
+      raw.put("shared.data", env); // the environment wins over the file's default
+    }
+    raw.putAll(overrides);
+    raw.put("output", output);
+    return of(file, raw);
+  }
+
+  /** A config from a map (tests, and jobs that build one); references are resolved. */
+  public static JobConfig of(String source, Map<String, String> raw) {
+    Map<String, String> resolved = new LinkedHashMap<>();
+    for (String k : raw.keySet()) {
+      resolved.put(k, resolve(source, raw, k, raw.get(k), 0));
+    }
+    return new JobConfig(source, resolved);
+  }
+
+  private static String resolve(String source, Map<String, String> raw, String key, String value, int depth) {
+    if (depth > 10) {
+      throw new IllegalArgumentException("Config " + source + ": '" + key + "' refers to itself through ${…}.");
+    }
+    Matcher m = REF.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String ref = m.group(1);
+      String v = raw.get(ref);
+      if (v == null) {
+        throw new IllegalArgumentException(String.format("Config %s: '%s' refers to ${%s}, which is not set.",
+            source, key, ref));
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(resolve(source, raw, ref, v, depth + 1)));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  public String source() {
+    return source;
+  }
+
+  public boolean has(String key) {
+    String v = values.get(key);
+    return v != null && !v.isBlank();
+  }
+
+  public String get(String key) {
+    if (!has(key)) {
+      throw new IllegalArgumentException("Config " + source + " has no value for '" + key + "'.");
+    }
+    return values.get(key);
+  }
+
+  public String get(String key, String fallback) {
+    return has(key) ? values.get(key) : fallback;
+  }
+
+  public double getDouble(String key, double fallback) {
+    if (!has(key)) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(get(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(String.format("Config %s: '%s' must be a number, got '%s'.", source,
+          key, get(key)));
+    }
+  }
+
+  /** A comma list; empty when the key is absent or blank. */
+  public List<String> getList(String key) {
+    if (!has(key)) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String s : Arrays.asList(get(key).split(","))) {
+      if (!s.isBlank()) {
+        out.add(s.trim());
+      }
+    }
+    return out;
+  }
+
+  /** Every key starting with {@code prefix + "."}, with the prefix removed (e.g. detector params). */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> out = new LinkedHashMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith(prefix + ".")) {
+        out.put(k.substring(prefix.length() + 1), v);
+      }
+    });
+    return out;
+  }
+
+  /** A short name for tables and reports: {@code dataset} and {@code protocol}, e.g. kdd_kdd-honest. */
+  public String datasetKey() {
+    return get("dataset") + "_" + get("protocol", "custom");
+  }
+}

@@ -1,0 +1,44 @@
+package io.vigil.jobs;
+
+import io.vigil.data.KddData;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * prepare: turn the raw source files into the Parquet tables a config reads. {@code prepare.kind = kdd}
+ * builds the kdd-honest and deepad-8020 tables from {@code prepare.source} (the directory that
+ * data/fetch-kdd.sh fills) into {@code prepare.output}; {@code none} (generic CSV/Parquet input) has
+ * nothing to prepare.
+ */
+public final class PrepareJob {
+
+  private PrepareJob() {}
+
+  /** Whether this config's prepared tables are already complete. */
+  public static boolean isPrepared(JobContext ctx) {
+    JobConfig c = ctx.config();
+    if (c.get("prepare.kind", "none").equals("none")) {
+      return true;
+    }
+    for (String key : new String[] {"train.path", "val.path", "test.path"}) {
+      if (c.has(key) && !ctx.warehouse().exists(c.get(key) + "/_SUCCESS")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public static Map<String, Long> run(JobContext ctx) {
+    JobConfig c = ctx.config();
+    String kind = c.get("prepare.kind", "none");
+    switch (kind) {
+      case "none":
+        return new LinkedHashMap<>();
+      case "kdd":
+        ctx.describe("vigil-prepare", "Vigil prepare KDD tables from " + c.get("prepare.source"));
+        return KddData.prepare(ctx.spark(), c.get("prepare.source"), c.get("prepare.output"));
+      default:
+        throw new IllegalArgumentException("prepare.kind must be kdd or none, got '" + kind + "'.");
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package io.vigil.jobs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** run: prepare (when the prepared tables are missing), then train, score and evaluate each detector. */
+public final class RunJob {
+
+  private RunJob() {}
+
+  public static List<Map<String, Object>> run(JobContext ctx, List<String> detectors, String runDate,
+      boolean forcePrepare) {
+    if (forcePrepare || !PrepareJob.isPrepared(ctx)) {
+      PrepareJob.run(ctx);
+    }
+    List<Map<String, Object>> metrics = new ArrayList<>();
+    for (String detector : detectors) {
+      TrainJob.run(ctx, detector);
+      ScoreJob.run(ctx, detector, runDate, null);
+      metrics.add(EvaluateJob.run(ctx, detector, runDate));
+    }
+    return metrics;
+  }
+}

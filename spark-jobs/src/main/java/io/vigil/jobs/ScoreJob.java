@@ -1,0 +1,84 @@
+package io.vigil.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.vigil.core.AnomalyModel;
+import io.vigil.data.InputCheck;
+import io.vigil.threshold.Thresholds;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+
+/**
+ * score: load a model version (default: current), score the input (score.path, else test.path) and
+ * replace partition {@code run_date=D/detector=X} of the score table with the input columns plus
+ * {@code score}, {@code prediction}, {@code detector} and {@code model_version}. A rerun of the same date
+ * replaces the partition (dynamic partition overwrite), never appends to it.
+ */
+public final class ScoreJob {
+
+  public static final List<String> ADDED_COLUMNS = List.of("score", "prediction", "detector", "model_version",
+      "run_date");
+
+  private ScoreJob() {}
+
+  public static Map<String, Object> run(JobContext ctx, String detector, String runDate, String version) {
+    JobConfig c = ctx.config();
+    Warehouse wh = ctx.warehouse();
+    String modelVersion = version != null ? version : wh.currentVersion(ctx.datasetKey(), detector);
+    String modelPath = wh.modelDir(ctx.datasetKey(), detector, modelVersion);
+    if (!wh.exists(modelPath)) {
+      throw new IllegalArgumentException("No model version " + modelVersion + " at " + modelPath + ".");
+    }
+    ctx.describe("vigil-score-" + detector, "Vigil score " + detector + " " + modelVersion + " for " + runDate);
+    PipelineModel model = PipelineModel.load(modelPath);
+    AnomalyModel<?> detectorModel = Thresholds.detectorOf(model);
+    String inputKey = c.has("score.path") ? "score.path" : "test.path";
+    InputCheck.Result input = ctx.readChecked(inputKey);
+    List<String> inputCols = Arrays.asList(input.valid().columns());
+    for (String reserved : ADDED_COLUMNS) {
+      if (inputCols.contains(reserved)) {
+        throw new IllegalArgumentException(String.format("Input %s already has a column '%s', which the score"
+            + " table adds; rename it.", c.get(inputKey), reserved));
+      }
+    }
+    List<Column> out = new ArrayList<>();
+    inputCols.forEach(name -> out.add(col("`" + name + "`")));
+    out.add(col(detectorModel.getScoreCol()).as("score"));
+    out.add(col(detectorModel.getPredictionCol()).as("prediction"));
+    Dataset<Row> scored = model.transform(input.valid()).select(out.toArray(new Column[0]))
+        .withColumn("detector", lit(detector))
+        .withColumn("model_version", lit(modelVersion))
+        .withColumn("run_date", lit(runDate));
+    String table = wh.table(c.get("scores.table"));
+    String partition = table + "/run_date=" + runDate + "/detector=" + detector;
+    long rows = input.rows() - input.rejected();
+    if (rows == 0) {
+      // Dynamic overwrite replaces only partitions that receive rows: clear this one explicitly.
+      wh.delete(partition);
+    } else {
+      scored.write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
+          .partitionBy("run_date", "detector").parquet(table);
+    }
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("detector", detector);
+    info.put("model_version", modelVersion);
+    info.put("run_date", runDate);
+    info.put("input", c.get(inputKey));
+    info.put("rows_in", input.rows());
+    info.put("rows_rejected", input.rejected());
+    info.put("rows_rejected_by_column", input.invalidByColumn());
+    info.put("rows_scored", rows);
+    info.put("table", table);
+    wh.writeJson(wh.reportDir(runDate, ctx.datasetKey(), detector) + "/score-info.json", info);
+    return info;
+  }
+}

@@ -1,0 +1,123 @@
+package io.vigil.jobs;
+
+import io.vigil.core.AnomalyDetector;
+import io.vigil.core.AnomalyModel;
+import io.vigil.core.SharedParams;
+import io.vigil.data.InputCheck;
+import io.vigil.detectors.Detectors;
+import io.vigil.eval.ScoreCurve;
+import io.vigil.threshold.Thresholds;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.param.ParamPair;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * train: fit feature preparation + detector on the training rows, choose the threshold (from the
+ * training scores, or on the labelled validation rows for maxF1/maxAccuracy), save the
+ * {@code PipelineModel} under a new version with {@code model-info.json}, and point {@code current} at it.
+ */
+public final class TrainJob {
+
+  private static final DateTimeFormatter VERSION =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  /** What a training run produced. */
+  public record Result(String detector, String version, String modelPath, Map<String, Object> info) {}
+
+  private TrainJob() {}
+
+  public static Result run(JobContext ctx, String detectorName) {
+    JobConfig c = ctx.config();
+    long start = System.nanoTime();
+    ctx.describe("vigil-train-" + detectorName, "Vigil train " + detectorName + " on " + ctx.datasetKey());
+    String strategy = c.get("threshold.strategy", SharedParams.CONTAMINATION);
+    boolean labelled = strategy.equals(SharedParams.MAX_F1) || strategy.equals(SharedParams.MAX_ACCURACY);
+    if (labelled && !c.has("val.path")) {
+      throw new IllegalArgumentException("threshold.strategy = " + strategy + " needs labelled validation rows:"
+          + " set val.path, or use contamination/meanStd.");
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("thresholdStrategy", strategy);
+    params.put("contamination", c.get("threshold.contamination", "0.01"));
+    params.put("thresholdSigmas", c.get("threshold.sigmas", "3.0"));
+    params.putAll(c.withPrefix(detectorName));
+    AnomalyDetector<?> detector = Detectors.create(detectorName, params);
+
+    InputCheck.Result train = ctx.readChecked("train.path");
+    List<PipelineStage> stages = new ArrayList<>(ctx.featurePipeline().stages());
+    stages.add(detector);
+    PipelineModel model = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(train.valid());
+    AnomalyModel<?> detectorModel = Thresholds.detectorOf(model);
+
+    Map<String, Object> info = new LinkedHashMap<>();
+    if (c.has("val.path")) {
+      InputCheck.Result val = ctx.readChecked("val.path");
+      Dataset<Row> scored = detectorModel.scoreOnly(
+          stagesBefore(model).transform(val.valid())).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        ScoreCurve curve = ScoreCurve.compute(scored, detectorModel.getScoreCol(), ctx.labelCol(), 2);
+        if (labelled) {
+          Thresholds.apply(detectorModel, curve, strategy);
+        }
+        info.put("validation_roc_auc", curve.rocAuc);
+        info.put("validation_pr_auc", curve.averagePrecision);
+        info.put("validation_best_f1", curve.bestF1);
+        info.put("n_val", val.rows() - val.rejected());
+      } finally {
+        scored.unpersist();
+      }
+    }
+    String version = VERSION.format(Instant.now());
+    String path = ctx.warehouse().modelDir(ctx.datasetKey(), detectorName, version);
+    try {
+      model.write().save(path);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot save the model to " + path, e);
+    }
+
+    info.put("detector", detectorName);
+    info.put("version", version);
+    info.put("dataset", c.get("dataset"));
+    info.put("protocol", c.get("protocol", "custom"));
+    info.put("config", c.source());
+    info.put("trained_at", Instant.now().toString());
+    info.put("n_train", detectorModel.getNumTrainingRows());
+    info.put("rows_rejected_train", train.rejected());
+    info.put("threshold", detectorModel.getThreshold());
+    info.put("threshold_strategy", detectorModel.getThresholdStrategy());
+    info.put("num_features", detectorModel.getNumFeatures());
+    info.put("features_numeric", c.getList("features.numeric"));
+    info.put("features_categorical", c.getList("features.categorical"));
+    info.put("params", paramsOf(detectorModel));
+    info.put("train_seconds", (System.nanoTime() - start) / 1e9);
+    ctx.warehouse().writeJson(path + "/model-info.json", info);
+    ctx.warehouse().setCurrentVersion(ctx.datasetKey(), detectorName, version);
+    return new Result(detectorName, version, path, info);
+  }
+
+  /** The fitted feature stages alone (everything but the detector). */
+  static PipelineModel stagesBefore(PipelineModel model) {
+    org.apache.spark.ml.Transformer[] all = model.stages();
+    org.apache.spark.ml.Transformer[] features = java.util.Arrays.copyOf(all, all.length - 1);
+    return new PipelineModel(model.uid() + "-features", features);
+  }
+
+  private static Map<String, String> paramsOf(AnomalyModel<?> model) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (ParamPair<?> p : model.extractParamMap().toList()) {
+      out.put(p.param().name(), String.valueOf(p.value()));
+    }
+    return new java.util.TreeMap<>(out);
+  }
+}
