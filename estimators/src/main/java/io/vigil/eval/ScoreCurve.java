@@ -149,7 +149,7 @@ public final class ScoreCurve implements Serializable {
         }
         distinct += totals.get(i)[0];
       }
-      long step = Math.max(1, distinct / Math.max(1, maxPoints - 1));
+      long step = Math.max(1, (distinct + maxPoints - 2) / Math.max(1, maxPoints - 1)); // ceil
       long lastIndex = distinct - 1;
       // Pass 2: each partition's share of the areas, its best thresholds and its curve points.
       List<Partial> partials = byScore.mapPartitionsWithIndex((idx, it) ->

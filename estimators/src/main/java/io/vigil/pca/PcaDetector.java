@@ -6,16 +6,9 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.mllib.linalg.Matrix;
-import org.apache.spark.mllib.linalg.Vector;
-import org.apache.spark.mllib.linalg.Vectors;
-import org.apache.spark.mllib.linalg.distributed.RowMatrix;
-import org.apache.spark.mllib.stat.MultivariateStatisticalSummary;
-import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import io.vigil.core.AnomalyDetector;
-import scala.Tuple2;
 
 /**
  * PCA anomaly detector: the principal subspace of the (scaled) training rows is the model of normal
@@ -23,8 +16,8 @@ import scala.Tuple2;
  * anomaly detection scheme based on principal component classifier"), optionally plus the
  * Mahalanobis distance inside it.
  *
- * <p>Distributed: mean and covariance come from {@link RowMatrix} (tree aggregation on the
- * executors); only the d x d covariance reaches the driver for the eigendecomposition.
+ * <p>Distributed: each partition sums its rows and their centred outer products on the executors;
+ * only those d x d sums reach the driver, for a deterministic eigendecomposition ({@link Covariance}).
  */
 public class PcaDetector extends AnomalyDetector<PcaModel> implements PcaParams {
 
@@ -67,34 +60,40 @@ public class PcaDetector extends AnomalyDetector<PcaModel> implements PcaParams 
       throw new IllegalArgumentException("PCA needs at least 2 training rows to estimate a covariance, got "
           + numRows + ".");
     }
-    RDD<Vector> rows = features.javaRDD()
-        .map(r -> Vectors.fromML((org.apache.spark.ml.linalg.Vector) r.get(0))).rdd();
-    int d = ((org.apache.spark.ml.linalg.Vector) features.first().get(0)).size();
-    RowMatrix matrix = new RowMatrix(rows, numRows, d);
-    MultivariateStatisticalSummary summary = matrix.computeColumnSummaryStatistics();
+    Covariance cov = Covariance.of(features.javaRDD()
+        .map(r -> ((org.apache.spark.ml.linalg.Vector) r.get(0)).toArray()), widthOf(features));
+    int d = cov.mean.length;
     double totalVariance = 0;
-    for (double v : summary.variance().toArray()) {
-      totalVariance += v;
+    for (double v : cov.eigenvalues) {
+      totalVariance += Math.max(v, 0);
     }
     if (!(totalVariance > 0)) {
       throw new IllegalArgumentException("All " + numRows + " training rows have the same features (total"
           + " variance " + totalVariance + "); PCA has nothing to learn. Check the input and the scaler.");
     }
-    Tuple2<Matrix, Vector> pcs = matrix.computePrincipalComponentsAndExplainedVariance(d);
-    double[] explained = pcs._2().toArray();
+    double[] explained = new double[d];
+    for (int j = 0; j < d; j++) {
+      explained[j] = Math.max(cov.eigenvalues[j], 0) / totalVariance;
+    }
     int kept = chooseK(explained);
-    double[] all = pcs._1().toArray(); // column-major d x d: column j is component j
-    double[][] components = new double[kept][d];
+    double[][] components = new double[kept][];
     double[] eigenvalues = new double[kept];
     double keptVariance = 0;
     for (int j = 0; j < kept; j++) {
-      System.arraycopy(all, j * d, components[j], 0, d);
-      eigenvalues[j] = Math.max(explained[j] * totalVariance, PcaScorer.VARIANCE_FLOOR * totalVariance);
-      keptVariance += explained[j] * totalVariance;
+      components[j] = cov.eigenvectors[j];
+      keptVariance += Math.max(cov.eigenvalues[j], 0);
+      eigenvalues[j] = Math.max(cov.eigenvalues[j], PcaScorer.VARIANCE_FLOOR * totalVariance);
     }
     double residual = kept < d ? (totalVariance - keptVariance) / (d - kept) : 0.0;
     residual = Math.max(residual, PcaScorer.VARIANCE_FLOOR * totalVariance);
-    return new PcaModel(uid(), summary.mean().toArray(), components, eigenvalues, residual, explained);
+    return new PcaModel(uid(), cov.mean, components, eigenvalues, residual, explained);
+  }
+
+  /** The vector width, from the column's ML attributes when present, else from the first row. */
+  private int widthOf(Dataset<Row> features) {
+    int size = org.apache.spark.ml.attribute.AttributeGroup.fromStructField(
+        features.schema().apply(getFeaturesCol())).size();
+    return size >= 0 ? size : ((org.apache.spark.ml.linalg.Vector) features.first().get(0)).size();
   }
 
   /** k as given (capped at d), or the fewest components whose explained variance reaches the target. */

@@ -18,5 +18,4 @@ final class CliArgs {
   String results = "bench/results";
   String query;
   boolean forcePrepare;
-  boolean helpShown;
 }

@@ -58,14 +58,17 @@ public final class VigilCli {
     }
     CliArgs a = new CliArgs();
     a.command = args[0];
-    scala.Option<CliArgs> parsed = new CommandParser(a.command).parse(
+    CommandParser parser = new CommandParser(a.command);
+    if (Arrays.asList(args).contains("--help")) {
+      // Before parsing, so that required options (--conf) do not turn a request for help into an error.
+      parser.displayToOut(parser.usage());
+      return 0;
+    }
+    scala.Option<CliArgs> parsed = parser.parse(
         scala.collection.JavaConverters.asScalaBuffer(Arrays.asList(args).subList(1, args.length)).toList(),
         a);
     if (parsed.isEmpty()) {
       return 2;
-    }
-    if (a.helpShown) {
-      return 0;
     }
     if (a.date == null) {
       a.date = LocalDate.now(ZoneOffset.UTC).toString();
@@ -245,10 +248,10 @@ public final class VigilCli {
       return scala.collection.JavaConverters.asScalaBuffer(Arrays.asList(xs)).toList();
     }
 
-    /** --help prints the usage; return instead of exiting the JVM, so tests and callers keep control. */
+    /** Never exit the JVM from the parser: callers (tests, other JVM code) keep control. */
     @Override
     public void terminate(Either<String, BoxedUnit> exitState) {
-      // scopt calls this after --help/--version; parse then returns the config with helpShown set.
+      // --help is answered before parsing; errors make parse return None.
     }
   }
 }
