@@ -63,6 +63,14 @@ public final class Schemas {
     return schema.add(column, type, false);
   }
 
+  /** True where a value is null, NaN or infinite (after a cast to double). */
+  public static org.apache.spark.sql.Column notFinite(org.apache.spark.sql.Column value) {
+    org.apache.spark.sql.Column v = value.cast("double");
+    return v.isNull().or(org.apache.spark.sql.functions.isnan(v))
+        .or(v.equalTo(org.apache.spark.sql.functions.lit(Double.POSITIVE_INFINITY)))
+        .or(v.equalTo(org.apache.spark.sql.functions.lit(Double.NEGATIVE_INFINITY)));
+  }
+
   public static StructType appendDouble(StructType schema, String column) {
     return appendColumn(schema, column, DataTypes.DoubleType);
   }

@@ -2,7 +2,6 @@ package io.vigil.data;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -53,7 +52,7 @@ public final class InputCheck {
     aggs.add(count(lit(1)));
     Column anyInvalid = lit(false);
     for (String c : numericCols) {
-      Column bad = invalid(c);
+      Column bad = Schemas.notFinite(col(c));
       aggs.add(sum(when(bad, 1L).otherwise(0L)));
       anyInvalid = anyInvalid.or(bad);
     }
@@ -106,11 +105,5 @@ public final class InputCheck {
             "Categorical column '%s' must be a string or number but is %s.", c, t.simpleString()));
       }
     }
-  }
-
-  private static Column invalid(String c) {
-    Column v = col(c).cast("double");
-    return v.isNull().or(isnan(v)).or(v.equalTo(lit(Double.POSITIVE_INFINITY)))
-        .or(v.equalTo(lit(Double.NEGATIVE_INFINITY)));
   }
 }

@@ -2,7 +2,6 @@ package io.vigil.eval;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -82,8 +81,7 @@ public final class ScoreCurve implements Serializable {
         "name the 0/1 label column (labelCol / label.col in the config).");
     Column score = col(scoreCol).cast("double");
     Column label = col(labelCol).cast("double");
-    Column badScore = score.isNull().or(isnan(score)).or(score.equalTo(lit(Double.POSITIVE_INFINITY)))
-        .or(score.equalTo(lit(Double.NEGATIVE_INFINITY)));
+    Column badScore = Schemas.notFinite(score);
     Column badLabel = label.isNull().or(label.notEqual(lit(0.0)).and(label.notEqual(lit(1.0))));
     Row r = scored.agg(count(lit(1)), sum(when(label.equalTo(lit(1.0)), 1L).otherwise(0L)),
         sum(when(badScore, 1L).otherwise(0L)), sum(when(badLabel, 1L).otherwise(0L)),
