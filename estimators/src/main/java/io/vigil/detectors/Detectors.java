@@ -1,6 +1,8 @@
 package io.vigil.detectors;
 
 import io.vigil.core.AnomalyDetector;
+import io.vigil.iforest.IsolationForestDetector;
+import io.vigil.ocsvm.OneClassSvmDetector;
 import io.vigil.pca.PcaDetector;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +27,8 @@ public final class Detectors {
 
   static {
     BY_NAME.put(PcaDetector.NAME, PcaDetector::new);
+    BY_NAME.put(OneClassSvmDetector.NAME, OneClassSvmDetector::new);
+    BY_NAME.put(IsolationForestDetector.NAME, IsolationForestDetector::new);
   }
 
   private Detectors() {}

@@ -134,6 +134,7 @@ public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
           model.residualVariance, Vectors.dense(model.explainedVariance));
       sparkSession().createDataFrame(List.of(row), DATA_SCHEMA).repartition(1)
           .write().parquet(ModelPersistence.dataPath(path));
+      ModelPersistence.writeChecksums(path, sc());
     }
   }
 

@@ -24,7 +24,9 @@ import scala.Option;
  * {@code data/}. Never Java serialisation.
  *
  * <p>Readers check the class and the format version before anything else, so a model saved by another
- * class or by a newer Vigil is refused with a message saying so.
+ * class or by a newer Vigil is refused with a message saying so. Writers then seal the model with
+ * {@code checksums.json} (SHA-256 of every file), which {@link #loadMetadata} verifies first: a flipped
+ * byte, a missing or an extra data file is refused before the model is used.
  */
 public final class ModelPersistence {
 
@@ -53,12 +55,13 @@ public final class ModelPersistence {
    * format this code reads. */
   public static DefaultParamsReader.Metadata loadMetadata(String path, SparkContext sc, Class<?> expectedClass) {
     requireExists(path, sc);
-    DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sc, "");
-    if (!metadata.className().equals(expectedClass.getName())) {
-      throw new IllegalArgumentException(String.format(
-          "The model at %s was saved by %s, not %s; load it with that class's read().load(path).",
-          path, metadata.className(), expectedClass.getName()));
+    if (!isSealed(path, sc)) {
+      // Say first if it is another kind of object (e.g. a detector or a Spark stage), then that it is unsealed.
+      requireClass(DefaultParamsReader$.MODULE$.loadMetadata(path, sc, ""), path, expectedClass);
     }
+    verifyChecksums(path, sc);
+    DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sc, "");
+    requireClass(metadata, path, expectedClass);
     int format = fields(metadata).path("vigilFormat").asInt(-1);
     if (format < 1 || format > FORMAT_VERSION) {
       throw new IllegalArgumentException(String.format(
@@ -66,6 +69,23 @@ public final class ModelPersistence {
               + " release that wrote it, or retrain.", path, format, FORMAT_VERSION));
     }
     return metadata;
+  }
+
+  private static void requireClass(DefaultParamsReader.Metadata metadata, String path, Class<?> expectedClass) {
+    if (!metadata.className().equals(expectedClass.getName())) {
+      throw new IllegalArgumentException(String.format(
+          "The model at %s was saved by %s, not %s; load it with that class's read().load(path).",
+          path, metadata.className(), expectedClass.getName()));
+    }
+  }
+
+  private static boolean isSealed(String path, SparkContext sc) {
+    try {
+      Path seal = new Path(path, CHECKSUMS);
+      return seal.getFileSystem(sc.hadoopConfiguration()).exists(seal);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The whole metadata JSON, for reading the extra fields. */
@@ -84,6 +104,93 @@ public final class ModelPersistence {
 
   public static String dataPath(String path) {
     return new Path(path, "data").toString();
+  }
+
+  /** The file that seals a saved model. */
+  public static final String CHECKSUMS = "checksums.json";
+
+  /** Writes {@code checksums.json}: the SHA-256 of every file of the model; call after everything else. */
+  public static void writeChecksums(String path, SparkContext sc) {
+    try {
+      Path root = new Path(path);
+      FileSystem fs = root.getFileSystem(sc.hadoopConfiguration());
+      Map<String, String> sums = checksums(fs, root);
+      try (java.io.OutputStream out = fs.create(new Path(root, CHECKSUMS), true)) {
+        out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(sums));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot seal the model at " + path, e);
+    }
+  }
+
+  /** Recomputes every file's SHA-256 and compares with {@code checksums.json}; errors name the file. */
+  public static void verifyChecksums(String path, SparkContext sc) {
+    try {
+      Path root = new Path(path);
+      FileSystem fs = root.getFileSystem(sc.hadoopConfiguration());
+      Path sealPath = new Path(root, CHECKSUMS);
+      if (!fs.exists(sealPath)) {
+        throw new IllegalArgumentException("The model at " + path + " has no " + CHECKSUMS + "; it was not"
+            + " written completely by Vigil. Retrain or restore it.");
+      }
+      Map<String, String> expected;
+      try (java.io.InputStream in = fs.open(sealPath)) {
+        expected = JSON.readValue(in, new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+      }
+      Map<String, String> actual = checksums(fs, root);
+      for (Map.Entry<String, String> e : expected.entrySet()) {
+        String now = actual.get(e.getKey());
+        if (now == null) {
+          throw new IllegalArgumentException("Model file " + path + "/" + e.getKey() + " is missing; the model"
+              + " is incomplete. Retrain or restore it.");
+        }
+        if (!now.equals(e.getValue())) {
+          throw new IllegalArgumentException("Model file " + path + "/" + e.getKey() + " fails its SHA-256"
+              + " checksum: it was modified or corrupted after saving. Retrain or restore it.");
+        }
+      }
+      for (String file : actual.keySet()) {
+        if (!expected.containsKey(file)) {
+          throw new IllegalArgumentException("Model file " + path + "/" + file + " is not part of the saved model"
+              + " (not in " + CHECKSUMS + "). Remove it, or retrain.");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot verify the model at " + path, e);
+    }
+  }
+
+  /** SHA-256 of each file under root by relative path, skipping Hadoop's .crc side files and the seal. */
+  private static Map<String, String> checksums(FileSystem fs, Path root) throws IOException {
+    Map<String, String> sums = new java.util.TreeMap<>();
+    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(root, true);
+    String prefix = fs.makeQualified(root).toUri().getPath();
+    while (files.hasNext()) {
+      Path p = files.next().getPath();
+      String name = p.getName();
+      if (name.endsWith(".crc") || name.equals(CHECKSUMS)) {
+        continue;
+      }
+      String rel = p.toUri().getPath().substring(prefix.length()).replaceFirst("^/", "");
+      java.security.MessageDigest md;
+      try {
+        md = java.security.MessageDigest.getInstance("SHA-256");
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      try (java.io.InputStream in = fs.open(p)) {
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          md.update(buf, 0, n);
+        }
+      } catch (org.apache.hadoop.fs.ChecksumException e) {
+        // Hadoop's own .crc side file disagrees: the file changed after it was written.
+        throw new IllegalArgumentException("Model file " + p + " fails its SHA-256 checksum (and Hadoop's CRC): it"
+            + " was modified or corrupted after saving. Retrain or restore it.", e);
+      }
+      sums.put(rel, java.util.HexFormat.of().formatHex(md.digest()));
+    }
+    return sums;
   }
 
   private static void requireExists(String path, SparkContext sc) {

@@ -81,6 +81,8 @@ class PcaPersistenceTest extends SparkTestBase {
     try (Stream<Path> crc = Files.list(dir.resolve("newer/metadata"))) {
       crc.filter(p -> p.getFileName().toString().endsWith(".crc")).forEach(p -> p.toFile().delete());
     }
+    // Re-seal, as a newer Vigil would have: the version check, not the checksum, must refuse it.
+    io.vigil.persist.ModelPersistence.writeChecksums(path, spark.sparkContext());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PcaModel.load(path));
     assertTrue(e.getMessage().contains("vigilFormat 99; this Vigil reads formats 1 to 1"), e.getMessage());
   }

@@ -50,6 +50,30 @@ public final class SyntheticData {
     return spark.createDataFrame(rows, schema).repartition(2);
   }
 
+  /**
+   * {@code normal} rows from N(0, 1)^dim and {@code anomalies} rows shifted by {@code shift} in one random
+   * coordinate each: outliers an axis-parallel detector (Isolation Forest) can isolate.
+   */
+  public static Dataset<Row> gaussianWithOutliers(SparkSession spark, int normal, int anomalies, int dim, double shift,
+      long seed) {
+    Random rnd = new Random(seed);
+    List<Row> rows = new ArrayList<>();
+    for (int n = 0; n < normal + anomalies; n++) {
+      double[] x = new double[dim];
+      for (int i = 0; i < dim; i++) {
+        x[i] = rnd.nextGaussian();
+      }
+      boolean anomaly = n >= normal;
+      if (anomaly) {
+        x[rnd.nextInt(dim)] += shift;
+      }
+      rows.add(RowFactory.create(Vectors.dense(x), anomaly ? 1 : 0));
+    }
+    StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false)
+        .add("label", DataTypes.IntegerType, false);
+    return spark.createDataFrame(rows, schema).repartition(2);
+  }
+
   /** Rows (score, label) from two arrays. */
   public static Dataset<Row> scores(SparkSession spark, double[] scores, int[] labels, int partitions) {
     List<Row> rows = new ArrayList<>();

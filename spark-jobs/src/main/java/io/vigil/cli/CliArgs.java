@@ -17,5 +17,7 @@ final class CliArgs {
   int scale = 1;
   String results = "bench/results";
   String query;
+  String suite;
+  String confDir = "conf";
   boolean forcePrepare;
 }

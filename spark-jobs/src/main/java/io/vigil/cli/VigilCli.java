@@ -1,6 +1,7 @@
 package io.vigil.cli;
 
 import io.vigil.detectors.Detectors;
+import io.vigil.jobs.AdbenchSuite;
 import io.vigil.jobs.BenchJob;
 import io.vigil.jobs.EvaluateJob;
 import io.vigil.jobs.JobConfig;
@@ -97,6 +98,21 @@ public final class VigilCli {
       SqlJob.run(spark, wh, a.query).show(1000, false);
       return;
     }
+    if (a.command.equals("bench") && a.suite != null) {
+      if (!a.suite.equals("adbench")) {
+        throw new IllegalArgumentException("--suite must be adbench, got '" + a.suite + "'.");
+      }
+      List<Map<String, Object>> rows = AdbenchSuite.run(spark, a.confDir, a.output, a.sets, a.detector, a.date,
+          a.results);
+      rows.forEach(r -> System.out.printf("%-12s %-8s ROC AUC %.4f  PR AUC %.4f  ADBench %.4f  linkedin %s%n",
+          r.get("dataset"), r.get("detector"), r.get("roc_auc"), r.get("pr_auc"), r.get("adbench_published_roc_auc"),
+          r.get("linkedin_iforest_roc_auc")));
+      System.out.println("Results: " + a.results + "/adbench-auc.{csv,json,md}");
+      return;
+    }
+    if (a.conf == null) {
+      throw new IllegalArgumentException("--conf FILE is required.");
+    }
     JobContext ctx = JobContext.of(spark, JobConfig.load(a.conf, a.output, a.sets));
     switch (a.command) {
       case "prepare":
@@ -180,8 +196,7 @@ public final class VigilCli {
       head(seq("vigil " + command + ":", COMMANDS.get(command)));
       help("help").text("print this help and exit");
       if (!command.equals("sql")) {
-        this.<String>opt("conf", STRING).required().valueName("FILE").text("the job config (conf/*.conf)")
-            .action((v, c) -> { c.conf = v; return c; });
+        OptionDefHolder.conf(this, command.equals("bench"));
       }
       this.<String>opt("output", STRING).valueName("DIR")
           .text("the warehouse root (models, tables, reports); default ./warehouse")
@@ -218,6 +233,12 @@ public final class VigilCli {
             .action((v, c) -> { c.scale = (Integer) v; return c; });
         this.<String>opt("results", STRING).valueName("DIR").text("where results go; default bench/results")
             .action((v, c) -> { c.results = v; return c; });
+        this.<String>opt("suite", STRING).valueName("NAME")
+            .text("instead of --conf: 'adbench' runs every detector over conf-dir/adbench-*.conf and writes one AUC"
+                + " table beside the published figures")
+            .action((v, c) -> { c.suite = v; return c; });
+        this.<String>opt("conf-dir", STRING).valueName("DIR").text("where --suite finds its configs; default conf")
+            .action((v, c) -> { c.confDir = v; return c; });
       }
       if (command.equals("sql")) {
         this.<String>arg("QUERY", STRING).text("a SELECT over the tables under <output>/tables (by directory name)")
@@ -232,6 +253,18 @@ public final class VigilCli {
               c.sets.put(v.substring(0, i).trim(), v.substring(i + 1).trim());
               return c;
             });
+      }
+    }
+
+    /** --conf: required, except for bench, whose --suite needs none. */
+    static final class OptionDefHolder {
+      static void conf(CommandParser p, boolean optional) {
+        scopt.OptionDef<String, CliArgs> o = p.<String>opt("conf", STRING).valueName("FILE")
+            .text("the job config (conf/*.conf)" + (optional ? "; or use --suite" : ""))
+            .action((v, c) -> { c.conf = v; return c; });
+        if (!optional) {
+          o.required();
+        }
       }
     }
 

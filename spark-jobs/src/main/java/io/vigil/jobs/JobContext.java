@@ -23,8 +23,48 @@ public record JobContext(SparkSession spark, JobConfig config, Warehouse warehou
   }
 
   public FeaturePipeline featurePipeline() {
-    return new FeaturePipeline(config.getList("features.numeric"), config.getList("features.categorical"),
-        config.getList("features.log1p"), config.get("features.scaler", FeaturePipeline.STANDARD), "features");
+    return featurePipeline(null);
+  }
+
+  /**
+   * The feature stages for {@code detector}: {@code <detector>.features.scaler} and
+   * {@code <detector>.features.log1p} override the shared keys, since the best scaling differs between
+   * detectors (chosen on validation data).
+   */
+  public FeaturePipeline featurePipeline(String detector) {
+    String prefix = detector == null ? "" : detector + ".";
+    String scaler = config.get(prefix + "features.scaler", config.get("features.scaler", FeaturePipeline.STANDARD));
+    java.util.List<String> log1p = config.has(prefix + "features.log1p") ? config.getList(prefix + "features.log1p")
+        : config.getList("features.log1p");
+    return new FeaturePipeline(numericFeatures(), config.getList("features.categorical"), log1p, scaler, "features");
+  }
+
+  /** The detector's own params from the config ({@code <detector>.<param>}), less its feature overrides. */
+  public java.util.Map<String, String> detectorParams(String detector) {
+    java.util.Map<String, String> params = new java.util.LinkedHashMap<>(config.withPrefix(detector));
+    params.keySet().removeIf(k -> k.startsWith("features."));
+    return params;
+  }
+
+  /**
+   * features.numeric, where {@code *} means every numeric column of the training input except the
+   * label, the categorical features and {@code row_index}.
+   */
+  public java.util.List<String> numericFeatures() {
+    java.util.List<String> named = config.getList("features.numeric");
+    if (!named.equals(java.util.List.of("*"))) {
+      return named;
+    }
+    java.util.List<String> skip = new java.util.ArrayList<>(config.getList("features.categorical"));
+    skip.add(labelCol());
+    skip.add("row_index");
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (org.apache.spark.sql.types.StructField f : Inputs.read(spark, config, warehouse, "train.path").schema().fields()) {
+      if (f.dataType() instanceof org.apache.spark.sql.types.NumericType && !skip.contains(f.name())) {
+        out.add(f.name());
+      }
+    }
+    return out;
   }
 
   /** Reads the input named by config key {@code key} and applies the input policy (input.invalid). */

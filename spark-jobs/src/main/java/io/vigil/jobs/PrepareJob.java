@@ -1,5 +1,6 @@
 package io.vigil.jobs;
 
+import io.vigil.data.AdbenchData;
 import io.vigil.data.KddData;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,8 +8,9 @@ import java.util.Map;
 /**
  * prepare: turn the raw source files into the Parquet tables a config reads. {@code prepare.kind = kdd}
  * builds the kdd-honest and deepad-8020 tables from {@code prepare.source} (the directory that
- * data/fetch-kdd.sh fills) into {@code prepare.output}; {@code none} (generic CSV/Parquet input) has
- * nothing to prepare.
+ * data/fetch-kdd.sh fills) into {@code prepare.output}; {@code adbench} splits one ADBench CSV
+ * ({@code prepare.source}) into train/test; {@code none} (generic CSV/Parquet input) has nothing to
+ * prepare.
  */
 public final class PrepareJob {
 
@@ -37,8 +39,11 @@ public final class PrepareJob {
       case "kdd":
         ctx.describe("vigil-prepare", "Vigil prepare KDD tables from " + c.get("prepare.source"));
         return KddData.prepare(ctx.spark(), c.get("prepare.source"), c.get("prepare.output"));
+      case "adbench":
+        ctx.describe("vigil-prepare", "Vigil prepare ADBench split of " + c.get("prepare.source"));
+        return AdbenchData.prepare(ctx.spark(), c.get("prepare.source"), c.get("prepare.output"));
       default:
-        throw new IllegalArgumentException("prepare.kind must be kdd or none, got '" + kind + "'.");
+        throw new IllegalArgumentException("prepare.kind must be kdd, adbench or none, got '" + kind + "'.");
     }
   }
 }

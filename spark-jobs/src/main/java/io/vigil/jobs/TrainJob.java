@@ -51,11 +51,11 @@ public final class TrainJob {
     params.put("thresholdStrategy", strategy);
     params.put("contamination", c.get("threshold.contamination", "0.01"));
     params.put("thresholdSigmas", c.get("threshold.sigmas", "3.0"));
-    params.putAll(c.withPrefix(detectorName));
+    params.putAll(ctx.detectorParams(detectorName));
     AnomalyDetector<?> detector = Detectors.create(detectorName, params);
 
     InputCheck.Result train = ctx.readChecked("train.path");
-    List<PipelineStage> stages = new ArrayList<>(ctx.featurePipeline().stages());
+    List<PipelineStage> stages = new ArrayList<>(ctx.featurePipeline(detectorName).stages());
     stages.add(detector);
     PipelineModel model = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(train.valid());
     AnomalyModel<?> detectorModel = Thresholds.detectorOf(model);

@@ -1,0 +1,216 @@
+package io.vigil.ocsvm;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
+
+import io.vigil.core.AnomalyModel;
+import io.vigil.persist.ModelPersistence;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A fitted one-class SVM ensemble. Score = -(mean over members of f_m(x)), so higher = more anomalous
+ * (the opposite of Smile's and scikit-learn's decision function).
+ */
+public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements OneClassSvmParams {
+
+  private final DoubleParam nu;
+  private final Param<String> gamma;
+  private final DoubleParam tol;
+  private final IntParam numModels;
+  private final IntParam maxRowsPerModel;
+  private final LongParam seed;
+
+  private final SvmMember[] members;
+  private final double gammaValue;
+
+  OneClassSvmModel(String uid, SvmMember[] members, double gammaValue, int width) {
+    super(uid);
+    nu = OneClassSvmParams.nu(this);
+    gamma = OneClassSvmParams.gamma(this);
+    tol = OneClassSvmParams.tol(this);
+    numModels = OneClassSvmParams.numModels(this);
+    maxRowsPerModel = OneClassSvmParams.maxRowsPerModel(this);
+    seed = OneClassSvmParams.seed(this);
+    OneClassSvmParams.setSvmDefaults(this);
+    this.members = members;
+    this.gammaValue = gammaValue;
+    set(numFeatures(), width);
+  }
+
+  @Override public DoubleParam nu() { return nu; }
+  @Override public Param<String> gamma() { return gamma; }
+  @Override public DoubleParam tol() { return tol; }
+  @Override public IntParam numModels() { return numModels; }
+  @Override public IntParam maxRowsPerModel() { return maxRowsPerModel; }
+  @Override public LongParam seed() { return seed; }
+
+  @Override
+  public String detectorName() {
+    return OneClassSvmDetector.NAME;
+  }
+
+  public int numMembers() {
+    return members.length;
+  }
+
+  public int numSupportVectors() {
+    int n = 0;
+    for (SvmMember m : members) {
+      n += m.vectors.length;
+    }
+    return n;
+  }
+
+  /** The kernel width actually used (resolved from 'scale' or 'auto' at fit time). */
+  public double gammaValue() {
+    return gammaValue;
+  }
+
+  static double score(SvmMember[] ensemble, double gamma, double[] x) {
+    double norm2 = SvmMember.dot(x, x);
+    double sum = 0;
+    for (SvmMember m : ensemble) {
+      sum += m.decision(x, norm2, gamma);
+    }
+    return -sum / ensemble.length;
+  }
+
+  @Override
+  protected Dataset<Row> score(Dataset<?> dataset) {
+    Broadcast<SvmMember[]> ensemble = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
+        .broadcast(members);
+    double g = gammaValue;
+    int width = getNumFeatures();
+    String column = getFeaturesCol();
+    UDF1<Vector, Double> f = v -> {
+      if (v == null || v.size() != width) {
+        throw new IllegalArgumentException(String.format("Column '%s' has a %s but the model was fit on %d features.",
+            column, v == null ? "null vector" : "vector of size " + v.size(), width));
+      }
+      return score(ensemble.value(), g, v.toArray());
+    };
+    return dataset.withColumn(getScoreCol(), udf(f, DataTypes.DoubleType).apply(col(column)));
+  }
+
+  @Override
+  public OneClassSvmModel copy(ParamMap extra) {
+    return copyValues(new OneClassSvmModel(uid(), members, gammaValue, getNumFeatures()), extra).setParent(parent());
+  }
+
+  @Override
+  public MLWriter write() {
+    return new Writer(this);
+  }
+
+  public static MLReader<OneClassSvmModel> read() {
+    return new Reader();
+  }
+
+  public static OneClassSvmModel load(String path) {
+    return read().load(path);
+  }
+
+  private static final StructType DATA_SCHEMA = new StructType()
+      .add("member", DataTypes.IntegerType, false)
+      .add("intercept", DataTypes.DoubleType, false)
+      .add("weights", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+      .add("vectors", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false), false);
+
+  /** Metadata (with the resolved gamma) + one Parquet row per member: intercept, weights, support vectors. */
+  static final class Writer extends MLWriter {
+    private final OneClassSvmModel model;
+
+    Writer(OneClassSvmModel model) {
+      this.model = model;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < model.members.length; i++) {
+        SvmMember m = model.members[i];
+        List<List<Double>> vectors = new ArrayList<>();
+        for (double[] v : m.vectors) {
+          vectors.add(boxed(v));
+        }
+        rows.add(RowFactory.create(i, m.intercept, boxed(m.weights), vectors));
+      }
+      sparkSession().createDataFrame(rows, DATA_SCHEMA).coalesce(1).write().parquet(ModelPersistence.dataPath(path));
+      ModelPersistence.saveMetadata(model, path, sc(), Map.of("detector", OneClassSvmDetector.NAME,
+          "gammaValue", model.gammaValue, "numMembers", model.members.length));
+      ModelPersistence.writeChecksums(path, sc());
+    }
+  }
+
+  static final class Reader extends MLReader<OneClassSvmModel> {
+    @Override
+    public OneClassSvmModel load(String path) {
+      DefaultParamsReader.Metadata metadata = ModelPersistence.loadMetadata(path, sc(), OneClassSvmModel.class);
+      double g = ModelPersistence.fields(metadata).path("gammaValue").asDouble(Double.NaN);
+      int width = ModelPersistence.fields(metadata).path("paramMap").path("numFeatures").asInt(-1);
+      List<Row> rows = sparkSession().read().parquet(ModelPersistence.dataPath(path)).orderBy("member").collectAsList();
+      SvmMember[] members = new SvmMember[rows.size()];
+      for (int i = 0; i < members.length; i++) {
+        Row r = rows.get(i);
+        List<Object> vs = r.getList(3);
+        double[][] vectors = new double[vs.size()][];
+        for (int j = 0; j < vectors.length; j++) {
+          vectors[j] = doubles(vs.get(j));
+          if (vectors[j].length != width) {
+            throw new IllegalArgumentException("The model at " + path + " has a support vector of width "
+                + vectors[j].length + " for numFeatures " + width + ".");
+          }
+        }
+        List<Double> w = r.getList(2);
+        members[i] = new SvmMember(vectors, w.stream().mapToDouble(Double::doubleValue).toArray(), r.getDouble(1));
+      }
+      if (!(g > 0) || members.length == 0 || width < 1) {
+        throw new IllegalArgumentException("The model at " + path + " is incomplete: gamma " + g + ", "
+            + members.length + " members, numFeatures " + width + ".");
+      }
+      OneClassSvmModel model = new OneClassSvmModel(metadata.uid(), members, g, width);
+      ModelPersistence.setParams(metadata, model);
+      return model;
+    }
+  }
+
+  /** A nested array element arrives as a Scala Seq (WrappedArray), not a java.util.List. */
+  @SuppressWarnings("unchecked")
+  static double[] doubles(Object seqOrList) {
+    List<Double> list = seqOrList instanceof List ? (List<Double>) seqOrList
+        : scala.collection.JavaConverters.seqAsJavaList((scala.collection.Seq<Double>) seqOrList);
+    return list.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** The members, for tests in this package. */
+  SvmMember[] members() {
+    return members;
+  }
+
+  static List<Double> boxed(double[] a) {
+    List<Double> out = new ArrayList<>(a.length);
+    for (double v : a) {
+      out.add(v);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,92 @@
+package io.vigil.ocsvm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.eval.AnomalyEvaluator;
+import io.vigil.testing.SparkTestBase;
+import io.vigil.testing.SyntheticData;
+import java.nio.file.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import smile.math.kernel.GaussianKernel;
+
+class OneClassSvmDetectorTest extends SparkTestBase {
+
+  @TempDir
+  Path dir;
+
+  static double[] scores(Dataset<Row> scored) {
+    return scored.orderBy("label", "features").select("score").collectAsList().stream()
+        .mapToDouble(r -> r.getDouble(0)).toArray();
+  }
+
+  @Test
+  void givenOutliers_whenFit_thenTheyOutscoreInliers() {
+    Dataset<Row> train = SyntheticData.lowRank(spark, 1500, 0, 5, 2, 21);
+    OneClassSvmModel model = new OneClassSvmDetector().setNumModels(3).setNu(0.1).fit(train);
+    assertEquals(3, model.numMembers());
+    double auc = new AnomalyEvaluator().evaluate(model.transform(SyntheticData.lowRank(spark, 500, 40, 5, 2, 21)));
+    assertTrue(auc > 0.95, "AUC " + auc);
+  }
+
+  @Test
+  void givenOneMember_whenScored_thenScoreIsSmilesDecisionNegated() {
+    Dataset<Row> train = SyntheticData.lowRank(spark, 300, 0, 3, 1, 5).coalesce(1);
+    OneClassSvmModel model = new OneClassSvmDetector().setGamma("0.5").setNu(0.2).fit(train);
+    SvmMember m = model.members()[0];
+    // Smile's own kernel machine over our member's support vectors: our batched scoring must agree.
+    smile.base.svm.KernelMachine<double[]> smile = new smile.base.svm.KernelMachine<>(
+        new GaussianKernel(Math.sqrt(1.0 / (2 * 0.5))), m.vectors, m.weights, m.intercept);
+    double[] probe = {0.3, -1.0, 2.0};
+    double ours = model.transform(spark.createDataFrame(java.util.List.of(org.apache.spark.sql.RowFactory.create(
+        org.apache.spark.ml.linalg.Vectors.dense(probe))), new org.apache.spark.sql.types.StructType()
+        .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType()))).first().getAs("score");
+    assertEquals(-smile.score(probe), ours, 1e-9);
+  }
+
+  @Test
+  void givenSameSeedAndPartitions_whenFitTwice_thenIdenticalScores() {
+    Dataset<Row> train = SyntheticData.lowRank(spark, 600, 10, 4, 2, 12);
+    double[] a = scores(new OneClassSvmDetector().setNu(0.1).fit(train).transform(train));
+    double[] b = scores(new OneClassSvmDetector().setNu(0.1).fit(train).transform(train));
+    assertArrayEquals(a, b, 0.0);
+  }
+
+  @Test
+  void givenGammaScale_whenResolved_thenOneOverWidthTimesVarianceOfAllValues() {
+    Dataset<Row> train = SyntheticData.lowRank(spark, 400, 0, 4, 2, 6);
+    OneClassSvmModel model = new OneClassSvmDetector().setMaxRowsPerModel(100).fit(train);
+    double[] all = train.select("features").collectAsList().stream()
+        .flatMapToDouble(r -> java.util.Arrays.stream(((org.apache.spark.ml.linalg.Vector) r.get(0)).toArray())).toArray();
+    double mean = java.util.Arrays.stream(all).average().orElseThrow();
+    double var = java.util.Arrays.stream(all).map(v -> (v - mean) * (v - mean)).sum() / all.length;
+    assertEquals(1.0 / (4 * var), model.gammaValue(), 1.0 / (4 * var) * 1e-9);
+  }
+
+  @Test
+  void givenSavedModel_whenLoaded_thenIdenticalScores() throws Exception {
+    Dataset<Row> train = SyntheticData.lowRank(spark, 300, 10, 4, 2, 3);
+    OneClassSvmModel model = new OneClassSvmDetector().setMaxRowsPerModel(100).fit(train);
+    String path = dir.resolve("svm").toString();
+    model.write().save(path);
+    OneClassSvmModel loaded = OneClassSvmModel.load(path);
+    assertArrayEquals(scores(model.transform(train)), scores(loaded.transform(train)), 0.0);
+    assertEquals(model.numSupportVectors(), loaded.numSupportVectors());
+  }
+
+  @Test
+  void givenInvalidParams_whenSet_thenRejectedWithTheRangeInTheDoc() {
+    OneClassSvmDetector d = new OneClassSvmDetector();
+    assertThrows(IllegalArgumentException.class, () -> d.setNu(0));
+    assertThrows(IllegalArgumentException.class, () -> d.setNu(1.5));
+    assertThrows(IllegalArgumentException.class, () -> d.setGamma("wide"));
+    assertThrows(IllegalArgumentException.class, () -> d.setGamma("-1"));
+    assertThrows(IllegalArgumentException.class, () -> d.setMaxRowsPerModel(1));
+    assertTrue(d.nu().doc().contains("(0, 1]"));
+  }
+}
