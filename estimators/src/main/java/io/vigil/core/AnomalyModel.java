@@ -110,6 +110,38 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     return (M) this;
   }
 
+  /** How one row is scored from the model's (broadcast) state; higher = more anomalous. */
+  @FunctionalInterface
+  protected interface RowScorer<T> extends java.io.Serializable {
+    double score(T state, double[] features);
+  }
+
+  /**
+   * Appends {@code scoreCol} by scoring each row's feature vector with {@code scorer}. {@code state} is
+   * broadcast once, so every task on an executor shares one copy; a null vector or one of another width
+   * is an error naming the column and both widths.
+   */
+  protected final <T> Dataset<Row> scoreEachRow(Dataset<?> dataset, T state, RowScorer<T> scorer) {
+    org.apache.spark.broadcast.Broadcast<T> shared = org.apache.spark.api.java.JavaSparkContext
+        .fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(state);
+    int width = getNumFeatures();
+    String column = getFeaturesCol();
+    org.apache.spark.sql.api.java.UDF1<org.apache.spark.ml.linalg.Vector, Double> f = v -> {
+      if (v == null) {
+        throw new IllegalArgumentException("Column '" + column + "' has a null vector; features must not be null"
+            + " (see the input policy).");
+      }
+      if (v.size() != width) {
+        throw new IllegalArgumentException(String.format("Column '%s' has a vector of size %d but the model was"
+            + " fit on %d features; score with the feature pipeline the model was trained with.", column, v.size(),
+            width));
+      }
+      return scorer.score(shared.value(), v.toArray());
+    };
+    return dataset.withColumn(getScoreCol(), org.apache.spark.sql.functions.udf(f,
+        org.apache.spark.sql.types.DataTypes.DoubleType).apply(col(column)));
+  }
+
   /** Scores only: {@code scoreCol} appended, no threshold needed (used to choose one). */
   public Dataset<Row> scoreOnly(Dataset<?> dataset) {
     StructType schema = dataset.schema();

@@ -1,16 +1,12 @@
 package io.vigil.iforest;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.udf;
 
 import io.vigil.core.AnomalyModel;
 import io.vigil.persist.ModelPersistence;
+import io.vigil.persist.ParquetArrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -22,7 +18,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -77,20 +72,8 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
-    // Broadcast once: every task on an executor shares one copy of the trees.
-    Broadcast<IsolationTree[]> forest = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
-        .broadcast(trees);
     int psi = numSamples;
-    int width = getNumFeatures();
-    String column = getFeaturesCol();
-    UDF1<Vector, Double> f = v -> {
-      if (v == null || v.size() != width) {
-        throw new IllegalArgumentException(String.format("Column '%s' has a %s but the model was fit on %d features.",
-            column, v == null ? "null vector" : "vector of size " + v.size(), width));
-      }
-      return score(forest.value(), psi, v.toArray());
-    };
-    return dataset.withColumn(getScoreCol(), udf(f, DataTypes.DoubleType).apply(col(column)));
+    return scoreEachRow(dataset, trees, (forest, x) -> score(forest, psi, x));
   }
 
   @Override
@@ -132,8 +115,8 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
       List<Row> rows = new ArrayList<>();
       for (int i = 0; i < model.trees.length; i++) {
         IsolationTree t = model.trees[i];
-        rows.add(RowFactory.create(i, boxed(t.feature), boxedD(t.split), boxed(t.left), boxed(t.right),
-            boxed(t.leafSize)));
+        rows.add(RowFactory.create(i, ParquetArrays.boxed(t.feature), ParquetArrays.boxed(t.split),
+            ParquetArrays.boxed(t.left), ParquetArrays.boxed(t.right), ParquetArrays.boxed(t.leafSize)));
       }
       sparkSession().createDataFrame(rows, DATA_SCHEMA).coalesce(1).write().parquet(ModelPersistence.dataPath(path));
       ModelPersistence.saveMetadata(model, path, sc(), Map.of("detector", IsolationForestDetector.NAME,
@@ -152,8 +135,8 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
       IsolationTree[] trees = new IsolationTree[rows.size()];
       for (int i = 0; i < trees.length; i++) {
         Row r = rows.get(i);
-        trees[i] = new IsolationTree(ints(r.getList(1)), doubles(r.getList(2)), ints(r.getList(3)), ints(r.getList(4)),
-            ints(r.getList(5)));
+        trees[i] = new IsolationTree(ParquetArrays.ints(r.get(1)), ParquetArrays.doubles(r.get(2)),
+            ParquetArrays.ints(r.get(3)), ParquetArrays.ints(r.get(4)), ParquetArrays.ints(r.get(5)));
       }
       int width = ModelPersistence.fields(metadata).path("paramMap").path("numFeatures").asInt(-1);
       if (psi < 1 || trees.length == 0 || width < 1) {
@@ -166,27 +149,4 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
     }
   }
 
-  static List<Integer> boxed(int[] a) {
-    List<Integer> out = new ArrayList<>(a.length);
-    for (int v : a) {
-      out.add(v);
-    }
-    return out;
-  }
-
-  static List<Double> boxedD(double[] a) {
-    List<Double> out = new ArrayList<>(a.length);
-    for (double v : a) {
-      out.add(v);
-    }
-    return out;
-  }
-
-  static int[] ints(List<Integer> l) {
-    return l.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  static double[] doubles(List<Double> l) {
-    return l.stream().mapToDouble(Double::doubleValue).toArray();
-  }
 }

@@ -1,16 +1,12 @@
 package io.vigil.ocsvm;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.udf;
 
 import io.vigil.core.AnomalyModel;
 import io.vigil.persist.ModelPersistence;
+import io.vigil.persist.ParquetArrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -22,7 +18,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -96,19 +91,8 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
-    Broadcast<SvmMember[]> ensemble = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
-        .broadcast(members);
     double g = gammaValue;
-    int width = getNumFeatures();
-    String column = getFeaturesCol();
-    UDF1<Vector, Double> f = v -> {
-      if (v == null || v.size() != width) {
-        throw new IllegalArgumentException(String.format("Column '%s' has a %s but the model was fit on %d features.",
-            column, v == null ? "null vector" : "vector of size " + v.size(), width));
-      }
-      return score(ensemble.value(), g, v.toArray());
-    };
-    return dataset.withColumn(getScoreCol(), udf(f, DataTypes.DoubleType).apply(col(column)));
+    return scoreEachRow(dataset, members, (ensemble, x) -> score(ensemble, g, x));
   }
 
   @Override
@@ -150,9 +134,9 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
         SvmMember m = model.members[i];
         List<List<Double>> vectors = new ArrayList<>();
         for (double[] v : m.vectors) {
-          vectors.add(boxed(v));
+          vectors.add(ParquetArrays.boxed(v));
         }
-        rows.add(RowFactory.create(i, m.intercept, boxed(m.weights), vectors));
+        rows.add(RowFactory.create(i, m.intercept, ParquetArrays.boxed(m.weights), vectors));
       }
       sparkSession().createDataFrame(rows, DATA_SCHEMA).coalesce(1).write().parquet(ModelPersistence.dataPath(path));
       ModelPersistence.saveMetadata(model, path, sc(), Map.of("detector", OneClassSvmDetector.NAME,
@@ -174,14 +158,13 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
         List<Object> vs = r.getList(3);
         double[][] vectors = new double[vs.size()][];
         for (int j = 0; j < vectors.length; j++) {
-          vectors[j] = doubles(vs.get(j));
+          vectors[j] = ParquetArrays.doubles(vs.get(j));
           if (vectors[j].length != width) {
             throw new IllegalArgumentException("The model at " + path + " has a support vector of width "
                 + vectors[j].length + " for numFeatures " + width + ".");
           }
         }
-        List<Double> w = r.getList(2);
-        members[i] = new SvmMember(vectors, w.stream().mapToDouble(Double::doubleValue).toArray(), r.getDouble(1));
+        members[i] = new SvmMember(vectors, ParquetArrays.doubles(r.get(2)), r.getDouble(1));
       }
       if (!(g > 0) || members.length == 0 || width < 1) {
         throw new IllegalArgumentException("The model at " + path + " is incomplete: gamma " + g + ", "
@@ -193,24 +176,9 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
     }
   }
 
-  /** A nested array element arrives as a Scala Seq (WrappedArray), not a java.util.List. */
-  @SuppressWarnings("unchecked")
-  static double[] doubles(Object seqOrList) {
-    List<Double> list = seqOrList instanceof List ? (List<Double>) seqOrList
-        : scala.collection.JavaConverters.seqAsJavaList((scala.collection.Seq<Double>) seqOrList);
-    return list.stream().mapToDouble(Double::doubleValue).toArray();
-  }
-
   /** The members, for tests in this package. */
   SvmMember[] members() {
     return members;
   }
 
-  static List<Double> boxed(double[] a) {
-    List<Double> out = new ArrayList<>(a.length);
-    for (double v : a) {
-      out.add(v);
-    }
-    return out;
-  }
 }

@@ -1,7 +1,5 @@
 package io.vigil.pca;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.udf;
 
 import io.vigil.core.AnomalyModel;
 import io.vigil.persist.ModelPersistence;
@@ -22,8 +20,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -79,9 +75,8 @@ public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
     PcaScorer scorer = new PcaScorer(mean, components, eigenvalues, residualVariance,
-        getScoreMode().equals(RECONSTRUCTION_PLUS_MAHALANOBIS), getFeaturesCol());
-    UserDefinedFunction scoreUdf = udf((UDF1<Vector, Double>) scorer::score, DataTypes.DoubleType);
-    return dataset.withColumn(getScoreCol(), scoreUdf.apply(col(getFeaturesCol())));
+        getScoreMode().equals(RECONSTRUCTION_PLUS_MAHALANOBIS));
+    return scoreEachRow(dataset, scorer, PcaScorer::score);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.vigil.pca;
 
 import java.io.Serializable;
-import org.apache.spark.ml.linalg.Vector;
 
 /**
  * The fitted subspace and the score arithmetic, kept apart from Spark so that it ships to executors
@@ -18,33 +17,23 @@ final class PcaScorer implements Serializable {
   final double[] eigenvalues;
   final double residualVariance;
   final boolean withMahalanobis;
-  final String featuresCol;
 
   PcaScorer(double[] mean, double[][] components, double[] eigenvalues, double residualVariance,
-      boolean withMahalanobis, String featuresCol) {
+      boolean withMahalanobis) {
     this.mean = mean;
     this.components = components;
     this.eigenvalues = eigenvalues;
     this.residualVariance = residualVariance;
     this.withMahalanobis = withMahalanobis;
-    this.featuresCol = featuresCol;
   }
 
-  double score(Vector v) {
+  /** The score of one row (its width is checked by the caller). */
+  double score(double[] x) {
     int d = mean.length;
-    if (v == null) {
-      throw new IllegalArgumentException("Column '" + featuresCol + "' has a null vector; features must not"
-          + " be null (see the input policy).");
-    }
-    if (v.size() != d) {
-      throw new IllegalArgumentException(String.format("Column '%s' has a vector of size %d but the model"
-          + " was fit on %d features; score with the feature pipeline the model was trained with.",
-          featuresCol, v.size(), d));
-    }
     double[] centered = new double[d];
     double norm2 = 0;
     for (int i = 0; i < d; i++) {
-      centered[i] = v.apply(i) - mean[i];
+      centered[i] = x[i] - mean[i];
       norm2 += centered[i] * centered[i];
     }
     double projected2 = 0;
