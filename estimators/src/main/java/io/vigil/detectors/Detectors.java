@@ -1,6 +1,7 @@
 package io.vigil.detectors;
 
 import io.vigil.core.AnomalyDetector;
+import io.vigil.autoencoder.AutoencoderDetector;
 import io.vigil.iforest.IsolationForestDetector;
 import io.vigil.ocsvm.OneClassSvmDetector;
 import io.vigil.pca.PcaDetector;
@@ -27,6 +28,7 @@ public final class Detectors {
 
   static {
     BY_NAME.put(PcaDetector.NAME, PcaDetector::new);
+    BY_NAME.put(AutoencoderDetector.NAME, AutoencoderDetector::new);
     BY_NAME.put(OneClassSvmDetector.NAME, OneClassSvmDetector::new);
     BY_NAME.put(IsolationForestDetector.NAME, IsolationForestDetector::new);
   }

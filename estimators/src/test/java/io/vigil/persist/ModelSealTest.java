@@ -3,6 +3,8 @@ package io.vigil.persist;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.autoencoder.AutoencoderDetector;
+import io.vigil.autoencoder.AutoencoderModel;
 import io.vigil.iforest.IsolationForestDetector;
 import io.vigil.iforest.IsolationForestModel;
 import io.vigil.ocsvm.OneClassSvmDetector;
@@ -38,7 +40,8 @@ class ModelSealTest extends SparkTestBase {
     return List.of(
         new Case("pca", new PcaDetector().setK(2).fit(DATA), PcaModel::load),
         new Case("iforest", new IsolationForestDetector().setNumEstimators(5).fit(DATA), IsolationForestModel::load),
-        new Case("ocsvm", new OneClassSvmDetector().setMaxRowsPerModel(50).fit(DATA), OneClassSvmModel::load));
+        new Case("ocsvm", new OneClassSvmDetector().setMaxRowsPerModel(50).fit(DATA), OneClassSvmModel::load),
+        new Case("ae", new AutoencoderDetector().setHiddenLayers("3").setEpochs(1).fit(DATA), AutoencoderModel::load));
   }
 
   @Test
@@ -86,9 +89,11 @@ class ModelSealTest extends SparkTestBase {
     assertTrue(e2.getMessage().contains("metadata/part-00000 fails its SHA-256"), e2.getMessage());
   }
 
+  /** The model's data file: a Parquet part, or DL4J's net.zip. */
   private static Path parquetFile(Path dataDir) throws IOException {
     try (Stream<Path> files = Files.list(dataDir)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+      return files.filter(p -> p.getFileName().toString().endsWith(".parquet")
+          || p.getFileName().toString().equals("net.zip")).findFirst().orElseThrow();
     }
   }
 }

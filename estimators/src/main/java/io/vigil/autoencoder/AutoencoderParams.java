@@ -1,0 +1,42 @@
+package io.vigil.autoencoder;
+
+import io.vigil.dl4j.NeuralNetParams;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.util.Identifiable;
+
+/** Parameters of the autoencoder detector: the network shape, plus the shared DL4J training params. */
+public interface AutoencoderParams extends NeuralNetParams {
+
+  Param<String> hiddenLayers();
+
+  default String getHiddenLayers() { return getOrDefault(hiddenLayers()); }
+
+  static Param<String> hiddenLayers(Identifiable p) {
+    return new Param<>(p.uid(), "hiddenLayers", "hidden layer sizes between input and output, comma separated"
+        + " (e.g. '15,7,2,7,15', the reference's for 18 features); empty = derived from the width d:"
+        + " 0.8d, 0.4d, max(2, 0.1d), 0.4d, 0.8d (rounded up)",
+        (String v) -> v.isBlank() || v.matches("\\s*[1-9][0-9]*\\s*(,\\s*[1-9][0-9]*\\s*)*"));
+  }
+
+  static void setAutoencoderDefaults(AutoencoderParams p) {
+    p.setDefault(p.hiddenLayers(), "");
+    p.setDefault(p.activation(), "tanh");
+    p.setDefault(p.learningRate(), 0.001);
+    p.setDefault(p.epochs(), 10);
+    p.setDefault(p.batchSize(), 256);
+    p.setDefault(p.averagingFrequency(), 5);
+    p.setDefault(p.numWorkers(), 0);
+    p.setDefault(p.seed(), 42L);
+  }
+
+  /** The hidden sizes for input width d. */
+  static int[] hiddenSizes(String spec, int d) {
+    if (!spec.isBlank()) {
+      return java.util.Arrays.stream(spec.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    }
+    int h1 = (int) Math.ceil(0.8 * d);
+    int h2 = (int) Math.ceil(0.4 * d);
+    int code = Math.max(2, (int) Math.ceil(0.1 * d));
+    return new int[] {h1, h2, code, h2, h1};
+  }
+}

@@ -1,0 +1,56 @@
+package io.vigil.dl4j;
+
+import io.vigil.persist.ModelPersistence;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.util.DefaultParamsReader;
+
+/**
+ * Models holding a DL4J network: metadata JSON + {@code data/net.zip} (DL4J's own format: configuration
+ * JSON and parameter arrays, no Java serialisation), sealed with checksums like every Vigil model.
+ */
+public final class NetworkPersistence {
+
+  public static final String NETWORK_FILE = "net.zip";
+
+  /** A loaded network model's parts. */
+  public record Loaded(DefaultParamsReader.Metadata metadata, byte[] network, int numFeatures) {}
+
+  private NetworkPersistence() {}
+
+  public static void save(Params model, byte[] network, String path, SparkContext sc, Map<String, ?> extra) {
+    ModelPersistence.saveMetadata(model, path, sc, extra);
+    Path file = new Path(ModelPersistence.dataPath(path), NETWORK_FILE);
+    try (OutputStream out = file.getFileSystem(sc.hadoopConfiguration()).create(file, false)) {
+      out.write(network);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + file, e);
+    }
+    ModelPersistence.writeChecksums(path, sc);
+  }
+
+  public static Loaded load(String path, SparkContext sc, Class<?> modelClass) {
+    DefaultParamsReader.Metadata metadata = ModelPersistence.loadMetadata(path, sc, modelClass);
+    Path file = new Path(ModelPersistence.dataPath(path), NETWORK_FILE);
+    byte[] bytes;
+    try (InputStream in = file.getFileSystem(sc.hadoopConfiguration()).open(file)) {
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      in.transferTo(buf);
+      bytes = buf.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
+    }
+    int width = ModelPersistence.fields(metadata).path("paramMap").path("numFeatures").asInt(-1);
+    if (width < 1) {
+      throw new IllegalArgumentException("The model at " + path + " has no numFeatures in its metadata.");
+    }
+    return new Loaded(metadata, bytes, width);
+  }
+}

@@ -1,0 +1,69 @@
+package io.vigil.dl4j;
+
+import io.vigil.core.DetectorParams;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.Identifiable;
+
+/**
+ * Parameters every DL4J detector shares: hidden activation, Adam learning rate and the
+ * parameter-averaging schedule ({@link ParameterAveragingTrainer}).
+ */
+public interface NeuralNetParams extends DetectorParams {
+
+  Param<String> activation();
+
+  DoubleParam learningRate();
+
+  IntParam epochs();
+
+  IntParam batchSize();
+
+  IntParam averagingFrequency();
+
+  IntParam numWorkers();
+
+  LongParam seed();
+
+  default String getActivation() { return getOrDefault(activation()); }
+  default double getLearningRate() { return (Double) getOrDefault(learningRate()); }
+  default int getEpochs() { return (Integer) getOrDefault(epochs()); }
+  default int getBatchSize() { return (Integer) getOrDefault(batchSize()); }
+  default int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency()); }
+  default int getNumWorkers() { return (Integer) getOrDefault(numWorkers()); }
+  default long getSeed() { return (Long) getOrDefault(seed()); }
+
+  static Param<String> activation(Identifiable p) {
+    return new Param<>(p.uid(), "activation", "hidden activation: tanh, relu, sigmoid, leakyrelu or elu",
+        ParamValidators.inArray(new String[] {"tanh", "relu", "sigmoid", "leakyrelu", "elu"}));
+  }
+
+  static DoubleParam learningRate(Identifiable p) {
+    return new DoubleParam(p.uid(), "learningRate", "Adam learning rate, > 0", ParamValidators.gt(0.0));
+  }
+
+  static IntParam epochs(Identifiable p) {
+    return new IntParam(p.uid(), "epochs", "passes over the training rows, >= 1", ParamValidators.gtEq(1));
+  }
+
+  static IntParam batchSize(Identifiable p) {
+    return new IntParam(p.uid(), "batchSize", "minibatch size per worker, >= 1", ParamValidators.gtEq(1));
+  }
+
+  static IntParam averagingFrequency(Identifiable p) {
+    return new IntParam(p.uid(), "averagingFrequency", "minibatches each worker fits between two parameter"
+        + " averagings, >= 1", ParamValidators.gtEq(1));
+  }
+
+  static IntParam numWorkers(Identifiable p) {
+    return new IntParam(p.uid(), "numWorkers", "training partitions (workers), >= 0; 0 = the input's partitions",
+        ParamValidators.gtEq(0));
+  }
+
+  static LongParam seed(Identifiable p) {
+    return new LongParam(p.uid(), "seed", "seed of the weights and the per-epoch shuffles; any long");
+  }
+}

@@ -1,0 +1,202 @@
+package io.vigil.dl4j;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Synchronous parameter averaging on Spark itself, for any DL4J {@link MultiLayerNetwork}: the
+ * parameters and updater state are broadcast, every partition (worker) fits its local copy on its next
+ * {@code averagingFrequency} minibatches, and the copies are averaged; repeated until {@code epochs}
+ * passes over the data. Training rows never reach the driver.
+ *
+ * <p>Unlike dl4j-spark's ParameterAveragingTrainingMaster (which only calls {@code fit}) it can also
+ * drive layer-wise {@code pretrain} (a variational autoencoder). Deterministic for the same rows,
+ * partitioning and seed: each worker shuffles its partition with a seed derived from (seed, epoch,
+ * partition), and the workers' results are collected in partition order and averaged on the driver
+ * (Spark's treeAggregate would add them in task-completion order).
+ */
+public final class ParameterAveragingTrainer implements Serializable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ParameterAveragingTrainer.class);
+
+  /** How each minibatch is applied to the local network. */
+  public enum Mode {
+    /** {@code net.fit(x, x)}: supervised on the input itself (autoencoders). */
+    FIT_RECONSTRUCTION,
+    /** {@code net.pretrainLayer(0, x)}: unsupervised layer-wise training (variational autoencoder). */
+    PRETRAIN_FIRST_LAYER
+  }
+
+  private final int batchSize;
+  private final int averagingFrequency;
+  private final int epochs;
+  private final long seed;
+
+  public ParameterAveragingTrainer(int batchSize, int averagingFrequency, int epochs, long seed) {
+    if (batchSize < 1 || averagingFrequency < 1 || epochs < 1) {
+      throw new IllegalArgumentException(String.format("batchSize, averagingFrequency and epochs must be >= 1,"
+          + " got %d, %d, %d.", batchSize, averagingFrequency, epochs));
+    }
+    this.batchSize = batchSize;
+    this.averagingFrequency = averagingFrequency;
+    this.epochs = epochs;
+    this.seed = seed;
+  }
+
+  /**
+   * Trains a network of configuration {@code conf} on {@code rows} (one worker per partition; the
+   * caller partitions). Returns the averaged network.
+   */
+  public MultiLayerNetwork train(MultiLayerConfiguration conf, JavaRDD<float[]> rows, Mode mode, String label) {
+    Nd4jArrays.setUpTask();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.context());
+    JavaRDD<float[]> data = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<Long> sizes = data.mapPartitions(it -> {
+        long n = 0;
+        while (it.hasNext()) {
+          it.next();
+          n++;
+        }
+        return Collections.singletonList(n).iterator();
+      }).collect();
+      long maxPartition = Collections.max(sizes);
+      long total = sizes.stream().mapToLong(Long::longValue).sum();
+      if (total == 0) {
+        throw new IllegalArgumentException("No training rows for " + label + ".");
+      }
+      long window = (long) batchSize * averagingFrequency;
+      int roundsPerEpoch = (int) ((maxPartition + window - 1) / window);
+
+      MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+      net.init();
+      float[] params = net.params().castTo(DataType.FLOAT).toFloatVector();
+      INDArray state = net.getUpdater().getStateViewArray();
+      float[] updater = state == null ? new float[0] : state.castTo(DataType.FLOAT).toFloatVector();
+      String confJson = conf.toJson();
+      int iteration = 0;
+      for (int epoch = 0; epoch < epochs; epoch++) {
+        for (int round = 0; round < roundsPerEpoch; round++) {
+          long start = System.nanoTime();
+          jsc.setJobGroup("vigil-train-" + label, String.format("Vigil %s: parameter averaging, epoch %d/%d,"
+              + " round %d/%d", label, epoch + 1, epochs, round + 1, roundsPerEpoch), false);
+          Broadcast<float[][]> shared = jsc.broadcast(new float[][] {params, updater});
+          final int e = epoch;
+          final int r = round;
+          final int it0 = iteration;
+          List<float[][]> results = data.mapPartitionsWithIndex((idx, it) -> Collections.singletonList(
+              fitWindow(confJson, shared.value(), it, idx, e, r, it0, mode)).iterator(), true).collect();
+          shared.destroy();
+          float[][] averaged = average(results, params.length, updater.length);
+          if (averaged == null) {
+            continue;
+          }
+          params = averaged[0];
+          updater = averaged[1];
+          double loss = averaged[2][0];
+          long processed = (long) averaged[2][1];
+          if (!Double.isFinite(loss)) {
+            throw new IllegalStateException(String.format("%s diverged: mean loss %s in epoch %d round %d; lower the"
+                + " learning rate or check the feature scaling.", label, loss, epoch + 1, round + 1));
+          }
+          iteration += averagingFrequency;
+          double seconds = (System.nanoTime() - start) / 1e9;
+          LOG.info(String.format("%s epoch %d/%d round %d/%d: mean loss %.6f, %d rows, %.0f rows/s", label,
+              epoch + 1, epochs, round + 1, roundsPerEpoch, loss, processed, processed / seconds));
+        }
+      }
+      net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c').castTo(DataType.FLOAT));
+      return net;
+    } finally {
+      data.unpersist(false);
+    }
+  }
+
+  /** One worker's round: its window of minibatches from its (seeded, per-epoch) shuffle of the partition. */
+  private float[][] fitWindow(String confJson, float[][] shared, java.util.Iterator<float[]> it, int partition,
+      int epoch, int round, int iteration, Mode mode) {
+    Nd4jArrays.setUpTask();
+    List<float[]> rows = new ArrayList<>();
+    it.forEachRemaining(rows::add);
+    Collections.shuffle(rows, new Random(seed * 1_000_003L + epoch * 7919L + partition));
+    int from = round * batchSize * averagingFrequency;
+    if (from >= rows.size()) {
+      return null;
+    }
+    int to = Math.min(rows.size(), from + batchSize * averagingFrequency);
+    MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(confJson);
+    conf.setIterationCount(iteration); // Adam's bias correction continues from the global step
+    MultiLayerNetwork local = new MultiLayerNetwork(conf);
+    local.init(Nd4j.create(shared[0], new long[] {1, shared[0].length}, 'c').castTo(DataType.FLOAT), true);
+    if (shared[1].length > 0) {
+      local.getUpdater().setStateViewArray(local,
+          Nd4j.create(shared[1], new long[] {1, shared[1].length}, 'c').castTo(DataType.FLOAT), false);
+    }
+    int width = rows.get(from).length;
+    double lossSum = 0;
+    int batches = 0;
+    for (int b = from; b < to; b += batchSize) {
+      INDArray x = Nd4jArrays.matrix(rows.subList(b, Math.min(to, b + batchSize)), width);
+      if (mode == Mode.FIT_RECONSTRUCTION) {
+        local.fit(x, x);
+      } else {
+        local.pretrainLayer(0, x);
+      }
+      lossSum += local.score();
+      batches++;
+    }
+    INDArray state = local.getUpdater().getStateViewArray();
+    return new float[][] {local.params().castTo(DataType.FLOAT).toFloatVector(),
+        state == null ? new float[0] : state.castTo(DataType.FLOAT).toFloatVector(),
+        {(float) (lossSum / batches), to - from}};
+  }
+
+  /** Mean of the workers' parameters and updater states (in partition order); null if none had data. */
+  private static float[][] average(List<float[][]> results, int numParams, int numState) {
+    double[] p = new double[numParams];
+    double[] u = new double[numState];
+    double loss = 0;
+    double rows = 0;
+    int workers = 0;
+    for (float[][] r : results) {
+      if (r == null) {
+        continue;
+      }
+      workers++;
+      for (int i = 0; i < numParams; i++) {
+        p[i] += r[0][i];
+      }
+      for (int i = 0; i < numState; i++) {
+        u[i] += r[1][i];
+      }
+      loss += r[2][0] * r[2][1];
+      rows += r[2][1];
+    }
+    if (workers == 0) {
+      return null;
+    }
+    float[] params = new float[numParams];
+    float[] state = new float[numState];
+    for (int i = 0; i < numParams; i++) {
+      params[i] = (float) (p[i] / workers);
+    }
+    for (int i = 0; i < numState; i++) {
+      state[i] = (float) (u[i] / workers);
+    }
+    return new float[][] {params, state, {(float) (loss / rows), (float) rows}};
+  }
+}

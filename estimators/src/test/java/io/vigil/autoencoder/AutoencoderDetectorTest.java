@@ -1,0 +1,110 @@
+package io.vigil.autoencoder;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vigil.dl4j.Nd4jArrays;
+import io.vigil.eval.AnomalyEvaluator;
+import io.vigil.features.FeaturePipeline;
+import io.vigil.testing.SparkTestBase;
+import io.vigil.testing.SyntheticData;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class AutoencoderDetectorTest extends SparkTestBase {
+
+  @TempDir
+  Path dir;
+
+  static double[] scores(Dataset<Row> scored) {
+    return scored.orderBy("label", "features").select("score").collectAsList().stream()
+        .mapToDouble(r -> r.getDouble(0)).toArray();
+  }
+
+  static AutoencoderDetector small() {
+    return new AutoencoderDetector().setHiddenLayers("6,2,6").setEpochs(15).setBatchSize(64)
+        .setAveragingFrequency(3).setLearningRate(0.01);
+  }
+
+  @Test
+  void givenLowRankData_whenFit_thenOffSubspaceRowsScoreHigher() {
+    Dataset<Row> train = SyntheticData.lowRank(spark, 2000, 0, 8, 2, 31);
+    AutoencoderModel model = small().setNumWorkers(2).fit(train);
+    double auc = new AnomalyEvaluator().evaluate(model.transform(SyntheticData.lowRank(spark, 800, 40, 8, 2, 31)));
+    assertTrue(auc > 0.95, "AUC " + auc);
+  }
+
+  @Test
+  void givenSameSeedAndPartitions_whenFitTwice_thenIdenticalScores() {
+    Dataset<Row> train = SyntheticData.lowRank(spark, 600, 10, 5, 2, 7);
+    double[] a = scores(small().setEpochs(3).setNumWorkers(2).fit(train).transform(train));
+    double[] b = scores(small().setEpochs(3).setNumWorkers(2).fit(train).transform(train));
+    assertArrayEquals(a, b, 0.0);
+  }
+
+  @Test
+  void givenOneOrTwoWorkers_whenFit_thenRankingQualityIsAlike() {
+    Dataset<Row> train = SyntheticData.lowRank(spark, 2000, 0, 8, 2, 41);
+    Dataset<Row> test = SyntheticData.lowRank(spark, 800, 40, 8, 2, 41);
+    double one = new AnomalyEvaluator().evaluate(small().setNumWorkers(1).fit(train).transform(test));
+    double two = new AnomalyEvaluator().evaluate(small().setNumWorkers(2).fit(train).transform(test));
+    assertEquals(one, two, 0.02, "1 worker " + one + ", 2 workers " + two);
+  }
+
+  @Test
+  void givenScores_whenComparedWithAManualFloatComputation_thenEqual() {
+    // Regression guard for ND4J M2's silent FLOAT/DOUBLE mixing: our batched MSE equals a plain Java one.
+    Dataset<Row> train = SyntheticData.lowRank(spark, 300, 0, 4, 1, 3);
+    AutoencoderModel model = small().setEpochs(2).fit(train);
+    Row first = model.transform(train.limit(1)).first();
+    double[] x = ((org.apache.spark.ml.linalg.Vector) first.getAs("features")).toArray();
+    org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = Nd4jArrays.fromBytes(model.networkBytes());
+    INDArray in = Nd4jArrays.row(Nd4jArrays.toFloats(x));
+    assertEquals(DataType.FLOAT, in.dataType());
+    float[] out = net.output(in, false).castTo(DataType.FLOAT).toFloatVector();
+    double mse = 0;
+    for (int i = 0; i < x.length; i++) {
+      double d = out[i] - (float) x[i];
+      mse += d * d / x.length;
+    }
+    assertEquals(mse, first.<Double>getAs("score"), 1e-5 * Math.max(1, mse));
+  }
+
+  @Test
+  void givenPipelineWithFeaturePrep_whenSavedAndLoaded_thenIdenticalScores() throws Exception {
+    Dataset<Row> train = SyntheticData.lowRank(spark, 400, 10, 4, 2, 5);
+    List<PipelineStage> stages = new ArrayList<>();
+    stages.add(new org.apache.spark.ml.feature.StandardScaler().setInputCol("features").setOutputCol("scaled"));
+    AutoencoderDetector ae = small().setEpochs(2);
+    ae.set(ae.featuresCol(), "scaled");
+    stages.add(ae);
+    PipelineModel model = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(train);
+    String path = dir.resolve("ae-pipeline").toString();
+    model.write().save(path);
+    PipelineModel loaded = PipelineModel.load(path);
+    assertArrayEquals(scores(model.transform(train)), scores(loaded.transform(train)), 0.0);
+  }
+
+  @Test
+  void givenInvalidParams_whenSet_thenRejected() {
+    AutoencoderDetector d = new AutoencoderDetector();
+    assertThrows(IllegalArgumentException.class, () -> d.setHiddenLayers("15,,7"));
+    assertThrows(IllegalArgumentException.class, () -> d.setHiddenLayers("0"));
+    assertThrows(IllegalArgumentException.class, () -> d.setActivation("softsign2"));
+    assertThrows(IllegalArgumentException.class, () -> d.setEpochs(0));
+    assertArrayEquals(new int[] {15, 8, 2, 8, 15}, AutoencoderParams.hiddenSizes("", 18));
+    assertArrayEquals(new int[] {15, 7, 2, 7, 15}, AutoencoderParams.hiddenSizes("15, 7,2,7,15", 18));
+  }
+}
