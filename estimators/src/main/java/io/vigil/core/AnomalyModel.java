@@ -126,18 +126,8 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
         .fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(state);
     int width = getNumFeatures();
     String column = getFeaturesCol();
-    org.apache.spark.sql.api.java.UDF1<org.apache.spark.ml.linalg.Vector, Double> f = v -> {
-      if (v == null) {
-        throw new IllegalArgumentException("Column '" + column + "' has a null vector; features must not be null"
-            + " (see the input policy).");
-      }
-      if (v.size() != width) {
-        throw new IllegalArgumentException(String.format("Column '%s' has a vector of size %d but the model was"
-            + " fit on %d features; score with the feature pipeline the model was trained with.", column, v.size(),
-            width));
-      }
-      return scorer.score(shared.value(), v.toArray());
-    };
+    org.apache.spark.sql.api.java.UDF1<org.apache.spark.ml.linalg.Vector, Double> f =
+        v -> scorer.score(shared.value(), Schemas.requireWidth(v, column, width));
     return dataset.withColumn(getScoreCol(), org.apache.spark.sql.functions.udf(f,
         org.apache.spark.sql.types.DataTypes.DoubleType).apply(col(column)));
   }

@@ -63,6 +63,23 @@ public final class Schemas {
     return schema.add(column, type, false);
   }
 
+  /**
+   * Checks one row's feature vector at scoring time: not null and of the width the model was fit on.
+   * Returns its values.
+   */
+  public static double[] requireWidth(org.apache.spark.ml.linalg.Vector v, String column, int width) {
+    if (v == null) {
+      throw new IllegalArgumentException("Column '" + column + "' has a null vector; features must not be null"
+          + " (see the input policy).");
+    }
+    if (v.size() != width) {
+      throw new IllegalArgumentException(String.format("Column '%s' has a vector of size %d but the model was"
+          + " fit on %d features; score with the feature pipeline the model was trained with.", column, v.size(),
+          width));
+    }
+    return v.toArray();
+  }
+
   /** True where a value is null, NaN or infinite (after a cast to double). */
   public static org.apache.spark.sql.Column notFinite(org.apache.spark.sql.Column value) {
     org.apache.spark.sql.Column v = value.cast("double");

@@ -1,5 +1,6 @@
 package io.vigil.dl4j;
 
+import io.vigil.core.Schemas;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -99,13 +100,8 @@ public final class BatchScoring {
       List<float[]> features = new ArrayList<>();
       while (in.hasNext() && buffer.size() < BATCH_ROWS) {
         Row r = in.next();
-        Vector v = (Vector) r.get(index);
-        if (v == null || v.size() != width) {
-          throw new IllegalArgumentException(String.format("Column '%s' has a %s but the model was fit on %d"
-              + " features.", column, v == null ? "null vector" : "vector of size " + v.size(), width));
-        }
+        features.add(Nd4jArrays.toFloats(Schemas.requireWidth((Vector) r.get(index), column, width)));
         buffer.add(r);
-        features.add(Nd4jArrays.toFloats(v.toArray()));
       }
       if (!buffer.isEmpty()) {
         scores = scorer.score(net, Nd4jArrays.matrix(features, width));
