@@ -146,6 +146,8 @@ public final class ParameterAveragingTrainer implements Serializable {
       local.getUpdater().setStateViewArray(local,
           Nd4j.create(shared[1], new long[] {1, shared[1].length}, 'c').castTo(DataType.FLOAT), false);
     }
+    // A VAE samples its latent noise from ND4J's global RNG: seed it per (epoch, round, worker).
+    Nd4j.getRandom().setSeed(seed * 1_000_003L + epoch * 7919L + round * 104_729L + partition);
     int width = rows.get(from).length;
     double lossSum = 0;
     int batches = 0;
@@ -153,10 +155,11 @@ public final class ParameterAveragingTrainer implements Serializable {
       INDArray x = Nd4jArrays.matrix(rows.subList(b, Math.min(to, b + batchSize)), width);
       if (mode == Mode.FIT_RECONSTRUCTION) {
         local.fit(x, x);
+        lossSum += local.score();
       } else {
         local.pretrainLayer(0, x);
+        lossSum += local.getLayer(0).score(); // the network's score covers only an output layer
       }
-      lossSum += local.score();
       batches++;
     }
     INDArray state = local.getUpdater().getStateViewArray();

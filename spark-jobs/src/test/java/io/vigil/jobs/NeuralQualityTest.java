@@ -11,21 +11,25 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The autoencoder through the shipped configs on the real data. The bars here guard what it reaches
- * today (deepad-8020 .9696, kdd-honest .9699 measured); the neural-detectors issue asks for .97 and .98,
- * which it does not reach yet.
+ * The autoencoder and the VAE through the shipped configs on the real data. The autoencoder's bars guard
+ * what it reaches today (deepad-8020 .9696, kdd-honest .9699 measured); the neural-detectors issue asks
+ * for .97 and .98, which it does not reach yet. The VAE's bar is the issue's (.965).
  */
 @Tag("realdata")
 class NeuralQualityTest extends io.vigil.testing.SparkTestBase {
 
   static Map<String, Object> run(String conf, String workers, String date) {
+    return run(conf, "ae", workers, date);
+  }
+
+  static Map<String, Object> run(String conf, String detector, String workers, String date) {
     Path project = Path.of(System.getProperty("vigil.project.dir", "..")).toAbsolutePath().normalize();
     JobContext ctx = JobContext.of(spark, JobConfig.load(project.resolve("conf/" + conf).toString(), KddRunTest.OUTPUT,
-        Map.of("shared.data", RealData.sharedData().toString(), "ae.numWorkers", workers)));
+        Map.of("shared.data", RealData.sharedData().toString(), detector + ".numWorkers", workers)));
     if (!PrepareJob.isPrepared(ctx)) {
       PrepareJob.run(ctx);
     }
-    List<Map<String, Object>> m = RunJob.run(ctx, List.of("ae"), date, false);
+    List<Map<String, Object>> m = RunJob.run(ctx, List.of(detector), date, false);
     System.out.println(MetricTable.format(m));
     return m.get(0);
   }
@@ -38,6 +42,13 @@ class NeuralQualityTest extends io.vigil.testing.SparkTestBase {
     double b = (Double) one.get("roc_auc");
     assertTrue(a >= 0.965, "2 workers: " + two);
     assertEquals(b, a, 0.005, "1 worker " + b + " vs 2 workers " + a);
+  }
+
+  @Test
+  void givenDeepad8020_whenTheVariationalAutoencoderRuns_thenRocAucAtLeast0965() {
+    // The neural-detectors issue's VAE bar (reference .946); measured 0.9676.
+    Map<String, Object> m = run("deepad-8020.conf", "vae", "2", "2026-11-22");
+    assertTrue((Double) m.get("roc_auc") >= 0.965, m.toString());
   }
 
   @Test

@@ -1,0 +1,131 @@
+package io.vigil.vae;
+
+import io.vigil.core.AnomalyModel;
+import io.vigil.dl4j.NeuralNetParams;
+import io.vigil.dl4j.BatchScoring;
+import io.vigil.dl4j.NetworkPersistence;
+import java.util.Map;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** A fitted VAE; score = -log p(x) of the reconstruction, from numSamples seeded draws of z per row. */
+public class VaeModel extends AnomalyModel<VaeModel> implements VaeParams {
+
+  private final Param<String> encoderLayers;
+  private final IntParam latentSize;
+  private final IntParam numSamples;
+  private final Param<String> activation;
+  private final DoubleParam learningRate;
+  private final IntParam epochs;
+  private final IntParam batchSize;
+  private final IntParam averagingFrequency;
+  private final IntParam numWorkers;
+  private final LongParam seed;
+
+  /** DL4J's zip of the network (configuration + parameters). */
+  private final byte[] network;
+
+  VaeModel(String uid, byte[] network, int width) {
+    super(uid);
+    encoderLayers = VaeParams.encoderLayers(this);
+    latentSize = VaeParams.latentSize(this);
+    numSamples = VaeParams.numSamples(this);
+    activation = NeuralNetParams.activation(this);
+    learningRate = NeuralNetParams.learningRate(this);
+    epochs = NeuralNetParams.epochs(this);
+    batchSize = NeuralNetParams.batchSize(this);
+    averagingFrequency = NeuralNetParams.averagingFrequency(this);
+    numWorkers = NeuralNetParams.numWorkers(this);
+    seed = NeuralNetParams.seed(this);
+    VaeParams.setVaeDefaults(this);
+    this.network = network;
+    set(numFeatures(), width);
+  }
+
+  @Override public Param<String> encoderLayers() { return encoderLayers; }
+  @Override public IntParam latentSize() { return latentSize; }
+  @Override public IntParam numSamples() { return numSamples; }
+  @Override public Param<String> activation() { return activation; }
+  @Override public DoubleParam learningRate() { return learningRate; }
+  @Override public IntParam epochs() { return epochs; }
+  @Override public IntParam batchSize() { return batchSize; }
+  @Override public IntParam averagingFrequency() { return averagingFrequency; }
+  @Override public IntParam numWorkers() { return numWorkers; }
+  @Override public LongParam seed() { return seed; }
+
+  /** DL4J's zip of the trained network. */
+  public byte[] networkBytes() {
+    return network.clone();
+  }
+
+  @Override
+  public String detectorName() {
+    return VaeDetector.NAME;
+  }
+
+  @Override
+  protected Dataset<Row> score(Dataset<?> dataset) {
+    int samples = getNumSamples();
+    long seedValue = getSeed();
+    return BatchScoring.appendScores(dataset, network, getFeaturesCol(), getScoreCol(), getNumFeatures(),
+        (net, x) -> {
+          // Seeded per batch: the same rows in the same partitions always get the same draws of z.
+          org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(seedValue);
+          org.deeplearning4j.nn.layers.variational.VariationalAutoencoder vae =
+              (org.deeplearning4j.nn.layers.variational.VariationalAutoencoder) net.getLayer(0);
+          INDArray logProbability = vae.reconstructionLogProbability(x, samples).castTo(DataType.FLOAT);
+          return logProbability.neg().castTo(DataType.DOUBLE).toDoubleVector();
+        });
+  }
+
+  @Override
+  public VaeModel copy(ParamMap extra) {
+    return copyValues(new VaeModel(uid(), network, getNumFeatures()), extra).setParent(parent());
+  }
+
+  @Override
+  public MLWriter write() {
+    return new Writer(this);
+  }
+
+  public static MLReader<VaeModel> read() {
+    return new Reader();
+  }
+
+  public static VaeModel load(String path) {
+    return read().load(path);
+  }
+
+  static final class Writer extends MLWriter {
+    private final VaeModel model;
+
+    Writer(VaeModel model) {
+      this.model = model;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      NetworkPersistence.save(model, model.network, path, sc(), Map.of("detector", VaeDetector.NAME));
+    }
+  }
+
+  static final class Reader extends MLReader<VaeModel> {
+    @Override
+    public VaeModel load(String path) {
+      NetworkPersistence.Loaded loaded = NetworkPersistence.load(path, sc(), VaeModel.class);
+      VaeModel model = new VaeModel(loaded.metadata().uid(), loaded.network(), loaded.numFeatures());
+      io.vigil.persist.ModelPersistence.setParams(loaded.metadata(), model);
+      return model;
+    }
+  }
+}

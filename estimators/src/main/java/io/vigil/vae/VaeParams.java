@@ -1,0 +1,62 @@
+package io.vigil.vae;
+
+import io.vigil.dl4j.NeuralNetParams;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.Identifiable;
+
+/** Parameters of the variational autoencoder detector, plus the shared DL4J training params. */
+public interface VaeParams extends NeuralNetParams {
+
+  Param<String> encoderLayers();
+
+  IntParam latentSize();
+
+  IntParam numSamples();
+
+  default String getEncoderLayers() { return getOrDefault(encoderLayers()); }
+  default int getLatentSize() { return (Integer) getOrDefault(latentSize()); }
+  default int getNumSamples() { return (Integer) getOrDefault(numSamples()); }
+
+  static Param<String> encoderLayers(Identifiable p) {
+    return new Param<>(p.uid(), "encoderLayers", "encoder hidden sizes, comma separated; the decoder mirrors"
+        + " them; empty = derived from the width d: 0.8d, 0.4d (rounded up)",
+        (String v) -> v.isBlank() || v.matches("\\s*[1-9][0-9]*\\s*(,\\s*[1-9][0-9]*\\s*)*"));
+  }
+
+  static IntParam latentSize(Identifiable p) {
+    return new IntParam(p.uid(), "latentSize", "size of the latent code z, >= 0; 0 = max(2, 0.1d)",
+        ParamValidators.gtEq(0));
+  }
+
+  static IntParam numSamples(Identifiable p) {
+    return new IntParam(p.uid(), "numSamples", "samples of z per row when estimating the reconstruction"
+        + " log-probability (the score), >= 1; drawn with the seed, so a row's score is reproducible",
+        ParamValidators.gtEq(1));
+  }
+
+  static void setVaeDefaults(VaeParams p) {
+    p.setDefault(p.encoderLayers(), "");
+    p.setDefault(p.latentSize(), 0);
+    p.setDefault(p.numSamples(), 16);
+    p.setDefault(p.activation(), "tanh");
+    p.setDefault(p.learningRate(), 0.001);
+    p.setDefault(p.epochs(), 10);
+    p.setDefault(p.batchSize(), 256);
+    p.setDefault(p.averagingFrequency(), 5);
+    p.setDefault(p.numWorkers(), 0);
+    p.setDefault(p.seed(), 42L);
+  }
+
+  static int[] encoderSizes(String spec, int d) {
+    if (!spec.isBlank()) {
+      return java.util.Arrays.stream(spec.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    }
+    return new int[] {(int) Math.ceil(0.8 * d), (int) Math.ceil(0.4 * d)};
+  }
+
+  static int latent(int spec, int d) {
+    return spec > 0 ? spec : Math.max(2, (int) Math.ceil(0.1 * d));
+  }
+}
