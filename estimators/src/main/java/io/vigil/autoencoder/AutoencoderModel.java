@@ -4,13 +4,11 @@ import io.vigil.core.AnomalyModel;
 import io.vigil.dl4j.NeuralNetParams;
 import io.vigil.dl4j.BatchScoring;
 import io.vigil.dl4j.NetworkPersistence;
-import java.util.Map;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
@@ -85,37 +83,14 @@ public class AutoencoderModel extends AnomalyModel<AutoencoderModel> implements 
 
   @Override
   public MLWriter write() {
-    return new Writer(this);
+    return NetworkPersistence.writer(this, network, AutoencoderDetector.NAME);
   }
 
   public static MLReader<AutoencoderModel> read() {
-    return new Reader();
+    return NetworkPersistence.reader(AutoencoderModel.class, AutoencoderModel::new);
   }
 
   public static AutoencoderModel load(String path) {
     return read().load(path);
-  }
-
-  static final class Writer extends MLWriter {
-    private final AutoencoderModel model;
-
-    Writer(AutoencoderModel model) {
-      this.model = model;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      NetworkPersistence.save(model, model.network, path, sc(), Map.of("detector", AutoencoderDetector.NAME));
-    }
-  }
-
-  static final class Reader extends MLReader<AutoencoderModel> {
-    @Override
-    public AutoencoderModel load(String path) {
-      NetworkPersistence.Loaded loaded = NetworkPersistence.load(path, sc(), AutoencoderModel.class);
-      AutoencoderModel model = new AutoencoderModel(loaded.metadata().uid(), loaded.network(), loaded.numFeatures());
-      io.vigil.persist.ModelPersistence.setParams(loaded.metadata(), model);
-      return model;
-    }
   }
 }

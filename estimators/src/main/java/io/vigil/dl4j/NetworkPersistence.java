@@ -23,7 +23,37 @@ public final class NetworkPersistence {
   /** A loaded network model's parts. */
   public record Loaded(DefaultParamsReader.Metadata metadata, byte[] network, int numFeatures) {}
 
+  /** Builds a model from its saved parts (uid, network bytes, width). */
+  @FunctionalInterface
+  public interface Factory<M> {
+    M create(String uid, byte[] network, int numFeatures);
+  }
+
   private NetworkPersistence() {}
+
+  /** The MLWriter of a network model: metadata (with the detector name) + data/net.zip, sealed. */
+  public static org.apache.spark.ml.util.MLWriter writer(Params model, byte[] network, String detector) {
+    return new org.apache.spark.ml.util.MLWriter() {
+      @Override
+      public void saveImpl(String path) {
+        NetworkPersistence.save(model, network, path, sc(), Map.of("detector", detector));
+      }
+    };
+  }
+
+  /** The MLReader of a network model class: checks, restores the network bytes and the params. */
+  public static <M extends Params> org.apache.spark.ml.util.MLReader<M> reader(Class<M> modelClass,
+      Factory<M> factory) {
+    return new org.apache.spark.ml.util.MLReader<M>() {
+      @Override
+      public M load(String path) {
+        Loaded loaded = NetworkPersistence.load(path, sc(), modelClass);
+        M model = factory.create(loaded.metadata().uid(), loaded.network(), loaded.numFeatures());
+        ModelPersistence.setParams(loaded.metadata(), model);
+        return model;
+      }
+    };
+  }
 
   public static void save(Params model, byte[] network, String path, SparkContext sc, Map<String, ?> extra) {
     ModelPersistence.saveMetadata(model, path, sc, extra);

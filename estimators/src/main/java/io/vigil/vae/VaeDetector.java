@@ -2,10 +2,8 @@ package io.vigil.vae;
 
 import io.vigil.core.AnomalyDetector;
 import io.vigil.dl4j.NeuralNetParams;
-import io.vigil.dl4j.Nd4jArrays;
+import io.vigil.dl4j.NetworkTraining;
 import io.vigil.dl4j.ParameterAveragingTrainer;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -20,7 +18,6 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.variational.GaussianReconstructionDistribution;
 import org.deeplearning4j.nn.conf.layers.variational.VariationalAutoencoder;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -110,13 +107,9 @@ public class VaeDetector extends AnomalyDetector<VaeModel> implements VaeParams 
 
   @Override
   protected VaeModel train(Dataset<Row> features, long numRows) {
-    int width = ((Vector) features.first().get(0)).size();
-    int workers = getNumWorkers() > 0 ? getNumWorkers() : features.rdd().getNumPartitions();
-    Dataset<Row> parts = workers == features.rdd().getNumPartitions() ? features : features.repartition(workers);
-    JavaRDD<float[]> rows = parts.javaRDD().map(r -> Nd4jArrays.toFloats(((Vector) r.get(0)).toArray()));
-    MultiLayerNetwork net = new ParameterAveragingTrainer(getBatchSize(), getAveragingFrequency(), getEpochs(),
-        getSeed()).train(configuration(width), rows, ParameterAveragingTrainer.Mode.PRETRAIN_FIRST_LAYER, uid());
-    return new VaeModel(uid(), Nd4jArrays.toBytes(net), width);
+    int width = NetworkTraining.width(features);
+    return new VaeModel(uid(), NetworkTraining.train(this, features, configuration(width),
+        ParameterAveragingTrainer.Mode.PRETRAIN_FIRST_LAYER, uid()), width);
   }
 
   @Override

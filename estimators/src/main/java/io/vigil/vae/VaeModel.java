@@ -4,13 +4,11 @@ import io.vigil.core.AnomalyModel;
 import io.vigil.dl4j.NeuralNetParams;
 import io.vigil.dl4j.BatchScoring;
 import io.vigil.dl4j.NetworkPersistence;
-import java.util.Map;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
@@ -95,37 +93,14 @@ public class VaeModel extends AnomalyModel<VaeModel> implements VaeParams {
 
   @Override
   public MLWriter write() {
-    return new Writer(this);
+    return NetworkPersistence.writer(this, network, VaeDetector.NAME);
   }
 
   public static MLReader<VaeModel> read() {
-    return new Reader();
+    return NetworkPersistence.reader(VaeModel.class, VaeModel::new);
   }
 
   public static VaeModel load(String path) {
     return read().load(path);
-  }
-
-  static final class Writer extends MLWriter {
-    private final VaeModel model;
-
-    Writer(VaeModel model) {
-      this.model = model;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      NetworkPersistence.save(model, model.network, path, sc(), Map.of("detector", VaeDetector.NAME));
-    }
-  }
-
-  static final class Reader extends MLReader<VaeModel> {
-    @Override
-    public VaeModel load(String path) {
-      NetworkPersistence.Loaded loaded = NetworkPersistence.load(path, sc(), VaeModel.class);
-      VaeModel model = new VaeModel(loaded.metadata().uid(), loaded.network(), loaded.numFeatures());
-      io.vigil.persist.ModelPersistence.setParams(loaded.metadata(), model);
-      return model;
-    }
   }
 }

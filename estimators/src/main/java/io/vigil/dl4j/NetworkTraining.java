@@ -1,0 +1,32 @@
+package io.vigil.dl4j;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+
+/** The training step every DL4J detector shares: partition into workers, then parameter averaging. */
+public final class NetworkTraining {
+
+  private NetworkTraining() {}
+
+  /** The width of the (validated, non-empty) features column. */
+  public static int width(Dataset<Row> features) {
+    return ((Vector) features.first().get(0)).size();
+  }
+
+  /**
+   * Trains {@code conf} on {@code features} with the detector's averaging schedule and returns DL4J's
+   * zip of the trained network.
+   */
+  public static byte[] train(NeuralNetParams p, Dataset<Row> features, MultiLayerConfiguration conf,
+      ParameterAveragingTrainer.Mode mode, String label) {
+    int current = features.rdd().getNumPartitions();
+    int workers = p.getNumWorkers() > 0 ? p.getNumWorkers() : current;
+    Dataset<Row> parts = workers == current ? features : features.repartition(workers);
+    JavaRDD<float[]> rows = parts.javaRDD().map(r -> Nd4jArrays.toFloats(((Vector) r.get(0)).toArray()));
+    return Nd4jArrays.toBytes(new ParameterAveragingTrainer(p.getBatchSize(), p.getAveragingFrequency(),
+        p.getEpochs(), p.getSeed()).train(conf, rows, mode, label));
+  }
+}
