@@ -15,24 +15,18 @@ public interface AutoencoderParams extends NeuralNetParams {
     return new Param<>(p.uid(), "hiddenLayers", "hidden layer sizes between input and output, comma separated"
         + " (e.g. '15,7,2,7,15', the reference's for 18 features); empty = derived from the width d:"
         + " 0.8d, 0.4d, max(2, 0.1d), 0.4d, 0.8d (rounded up)",
-        (String v) -> v.isBlank() || v.matches("\\s*[1-9][0-9]*\\s*(,\\s*[1-9][0-9]*\\s*)*"));
+        NeuralNetParams::isLayerList);
   }
 
   static void setAutoencoderDefaults(AutoencoderParams p) {
     p.setDefault(p.hiddenLayers(), "");
-    p.setDefault(p.activation(), "tanh");
-    p.setDefault(p.learningRate(), 0.001);
-    p.setDefault(p.epochs(), 10);
-    p.setDefault(p.batchSize(), 256);
-    p.setDefault(p.averagingFrequency(), 5);
-    p.setDefault(p.numWorkers(), 0);
-    p.setDefault(p.seed(), 42L);
+    NeuralNetParams.setTrainingDefaults(p);
   }
 
   /** The hidden sizes for input width d. */
   static int[] hiddenSizes(String spec, int d) {
     if (!spec.isBlank()) {
-      return java.util.Arrays.stream(spec.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+      return NeuralNetParams.parseLayers(spec);
     }
     int h1 = (int) Math.ceil(0.8 * d);
     int h2 = (int) Math.ceil(0.4 * d);

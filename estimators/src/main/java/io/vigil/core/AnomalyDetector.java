@@ -67,12 +67,6 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>> extends Estimat
   @Override public DoubleParam thresholdSigmas() { return thresholdSigmas; }
   @Override public DoubleParam threshold() { return threshold; }
 
-  @SuppressWarnings("unchecked")
-  protected final <T> AnomalyDetector<M> setParam(Param<T> param, T value) {
-    set(param, value);
-    return this;
-  }
-
   @Override
   public M fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);

@@ -77,10 +77,6 @@ public final class NetworkPersistence {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + file, e);
     }
-    int width = ModelPersistence.fields(metadata).path("paramMap").path("numFeatures").asInt(-1);
-    if (width < 1) {
-      throw new IllegalArgumentException("The model at " + path + " has no numFeatures in its metadata.");
-    }
-    return new Loaded(metadata, bytes, width);
+    return new Loaded(metadata, bytes, ModelPersistence.numFeatures(metadata, path));
   }
 }

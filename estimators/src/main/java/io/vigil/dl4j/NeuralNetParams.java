@@ -36,6 +36,27 @@ public interface NeuralNetParams extends DetectorParams {
   default int getNumWorkers() { return (Integer) getOrDefault(numWorkers()); }
   default long getSeed() { return (Long) getOrDefault(seed()); }
 
+  /** Defaults of the shared training params; each detector's own defaults call this once. */
+  static void setTrainingDefaults(NeuralNetParams p) {
+    p.setDefault(p.activation(), "tanh");
+    p.setDefault(p.learningRate(), 0.001);
+    p.setDefault(p.epochs(), 10);
+    p.setDefault(p.batchSize(), 256);
+    p.setDefault(p.averagingFrequency(), 5);
+    p.setDefault(p.numWorkers(), 0);
+    p.setDefault(p.seed(), 42L);
+  }
+
+  /** A layer-size list param's validator: blank (derive from the width) or positive integers, comma separated. */
+  static boolean isLayerList(String v) {
+    return v.isBlank() || v.matches("\\s*[1-9][0-9]*\\s*(,\\s*[1-9][0-9]*\\s*)*");
+  }
+
+  /** The sizes of a non-blank layer list such as "15, 7,2". */
+  static int[] parseLayers(String spec) {
+    return java.util.Arrays.stream(spec.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+  }
+
   static Param<String> activation(Identifiable p) {
     return new Param<>(p.uid(), "activation", "hidden activation: tanh, relu, sigmoid, leakyrelu or elu",
         ParamValidators.inArray(new String[] {"tanh", "relu", "sigmoid", "leakyrelu", "elu"}));

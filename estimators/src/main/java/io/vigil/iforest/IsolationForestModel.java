@@ -138,10 +138,10 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
         trees[i] = new IsolationTree(ParquetArrays.ints(r.get(1)), ParquetArrays.doubles(r.get(2)),
             ParquetArrays.ints(r.get(3)), ParquetArrays.ints(r.get(4)), ParquetArrays.ints(r.get(5)));
       }
-      int width = ModelPersistence.fields(metadata).path("paramMap").path("numFeatures").asInt(-1);
-      if (psi < 1 || trees.length == 0 || width < 1) {
+      int width = ModelPersistence.numFeatures(metadata, path);
+      if (psi < 1 || trees.length == 0) {
         throw new IllegalArgumentException("The model at " + path + " is incomplete: numSamples " + psi + ", "
-            + trees.length + " trees, numFeatures " + width + ".");
+            + trees.length + " trees.");
       }
       IsolationForestModel model = new IsolationForestModel(metadata.uid(), trees, psi, width);
       ModelPersistence.setParams(metadata, model);

@@ -150,7 +150,7 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
     public OneClassSvmModel load(String path) {
       DefaultParamsReader.Metadata metadata = ModelPersistence.loadMetadata(path, sc(), OneClassSvmModel.class);
       double g = ModelPersistence.fields(metadata).path("gammaValue").asDouble(Double.NaN);
-      int width = ModelPersistence.fields(metadata).path("paramMap").path("numFeatures").asInt(-1);
+      int width = ModelPersistence.numFeatures(metadata, path);
       List<Row> rows = sparkSession().read().parquet(ModelPersistence.dataPath(path)).orderBy("member").collectAsList();
       SvmMember[] members = new SvmMember[rows.size()];
       for (int i = 0; i < members.length; i++) {
@@ -166,9 +166,9 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
         }
         members[i] = new SvmMember(vectors, ParquetArrays.doubles(r.get(2)), r.getDouble(1));
       }
-      if (!(g > 0) || members.length == 0 || width < 1) {
+      if (!(g > 0) || members.length == 0) {
         throw new IllegalArgumentException("The model at " + path + " is incomplete: gamma " + g + ", "
-            + members.length + " members, numFeatures " + width + ".");
+            + members.length + " members.");
       }
       OneClassSvmModel model = new OneClassSvmModel(metadata.uid(), members, g, width);
       ModelPersistence.setParams(metadata, model);

@@ -97,6 +97,15 @@ public final class ModelPersistence {
     }
   }
 
+  /** The feature width a saved model was fit on (its numFeatures param), or an error naming the path. */
+  public static int numFeatures(DefaultParamsReader.Metadata metadata, String path) {
+    int width = fields(metadata).path("paramMap").path("numFeatures").asInt(-1);
+    if (width < 1) {
+      throw new IllegalArgumentException("The model at " + path + " has no numFeatures in its metadata.");
+    }
+    return width;
+  }
+
   /** Sets the saved params on a freshly built instance (which must carry the saved uid). */
   public static void setParams(DefaultParamsReader.Metadata metadata, Params instance) {
     metadata.getAndSetParams(instance, Option.empty());

@@ -22,7 +22,7 @@ public interface VaeParams extends NeuralNetParams {
   static Param<String> encoderLayers(Identifiable p) {
     return new Param<>(p.uid(), "encoderLayers", "encoder hidden sizes, comma separated; the decoder mirrors"
         + " them; empty = derived from the width d: 0.8d, 0.4d (rounded up)",
-        (String v) -> v.isBlank() || v.matches("\\s*[1-9][0-9]*\\s*(,\\s*[1-9][0-9]*\\s*)*"));
+        NeuralNetParams::isLayerList);
   }
 
   static IntParam latentSize(Identifiable p) {
@@ -40,18 +40,12 @@ public interface VaeParams extends NeuralNetParams {
     p.setDefault(p.encoderLayers(), "");
     p.setDefault(p.latentSize(), 0);
     p.setDefault(p.numSamples(), 16);
-    p.setDefault(p.activation(), "tanh");
-    p.setDefault(p.learningRate(), 0.001);
-    p.setDefault(p.epochs(), 10);
-    p.setDefault(p.batchSize(), 256);
-    p.setDefault(p.averagingFrequency(), 5);
-    p.setDefault(p.numWorkers(), 0);
-    p.setDefault(p.seed(), 42L);
+    NeuralNetParams.setTrainingDefaults(p);
   }
 
   static int[] encoderSizes(String spec, int d) {
     if (!spec.isBlank()) {
-      return java.util.Arrays.stream(spec.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+      return NeuralNetParams.parseLayers(spec);
     }
     return new int[] {(int) Math.ceil(0.8 * d), (int) Math.ceil(0.4 * d)};
   }

@@ -21,11 +21,6 @@ class IsolationForestDetectorTest extends SparkTestBase {
   @TempDir
   Path dir;
 
-  static double[] scores(Dataset<Row> scored) {
-    return scored.orderBy("label", "features").select("score").collectAsList().stream()
-        .mapToDouble(r -> r.getDouble(0)).toArray();
-  }
-
   @Test
   void givenPathLengthNormaliser_whenComputed_thenMatchesThePaper() {
     assertEquals(0.0, IsolationTree.averagePathLength(1));
@@ -45,7 +40,7 @@ class IsolationForestDetectorTest extends SparkTestBase {
     // Trained on normal rows only, an outlier ends in the leaf of the most extreme normal rows: IF ranks
     // such out-of-range points well but not perfectly.
     assertTrue(auc > 0.9, "AUC " + auc);
-    for (double s : scores(scored)) {
+    for (double s : orderedScores(scored)) {
       assertTrue(s > 0 && s <= 1, "score " + s);
     }
   }
@@ -53,9 +48,9 @@ class IsolationForestDetectorTest extends SparkTestBase {
   @Test
   void givenSameSeedAndPartitions_whenFitTwice_thenIdenticalScores_andAnotherSeedDiffers() {
     Dataset<Row> train = SyntheticData.lowRank(spark, 2000, 20, 4, 2, 8);
-    double[] a = scores(new IsolationForestDetector().setNumEstimators(20).fit(train).transform(train));
-    double[] b = scores(new IsolationForestDetector().setNumEstimators(20).fit(train).transform(train));
-    double[] c = scores(new IsolationForestDetector().setNumEstimators(20).setRandomSeed(7).fit(train).transform(train));
+    double[] a = orderedScores(new IsolationForestDetector().setNumEstimators(20).fit(train).transform(train));
+    double[] b = orderedScores(new IsolationForestDetector().setNumEstimators(20).fit(train).transform(train));
+    double[] c = orderedScores(new IsolationForestDetector().setNumEstimators(20).setRandomSeed(7).fit(train).transform(train));
     assertArrayEquals(a, b, 0.0);
     assertTrue(!java.util.Arrays.equals(a, c));
   }
@@ -78,7 +73,7 @@ class IsolationForestDetectorTest extends SparkTestBase {
     String path = dir.resolve("if").toString();
     model.write().save(path);
     IsolationForestModel loaded = IsolationForestModel.load(path);
-    assertArrayEquals(scores(model.transform(train)), scores(loaded.transform(train)), 0.0);
+    assertArrayEquals(orderedScores(model.transform(train)), orderedScores(loaded.transform(train)), 0.0);
     assertEquals(model.getThreshold(), loaded.getThreshold());
   }
 

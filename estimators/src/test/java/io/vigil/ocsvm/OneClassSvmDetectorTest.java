@@ -20,11 +20,6 @@ class OneClassSvmDetectorTest extends SparkTestBase {
   @TempDir
   Path dir;
 
-  static double[] scores(Dataset<Row> scored) {
-    return scored.orderBy("label", "features").select("score").collectAsList().stream()
-        .mapToDouble(r -> r.getDouble(0)).toArray();
-  }
-
   @Test
   void givenOutliers_whenFit_thenTheyOutscoreInliers() {
     Dataset<Row> train = SyntheticData.lowRank(spark, 1500, 0, 5, 2, 21);
@@ -52,8 +47,8 @@ class OneClassSvmDetectorTest extends SparkTestBase {
   @Test
   void givenSameSeedAndPartitions_whenFitTwice_thenIdenticalScores() {
     Dataset<Row> train = SyntheticData.lowRank(spark, 600, 10, 4, 2, 12);
-    double[] a = scores(new OneClassSvmDetector().setNu(0.1).fit(train).transform(train));
-    double[] b = scores(new OneClassSvmDetector().setNu(0.1).fit(train).transform(train));
+    double[] a = orderedScores(new OneClassSvmDetector().setNu(0.1).fit(train).transform(train));
+    double[] b = orderedScores(new OneClassSvmDetector().setNu(0.1).fit(train).transform(train));
     assertArrayEquals(a, b, 0.0);
   }
 
@@ -75,7 +70,7 @@ class OneClassSvmDetectorTest extends SparkTestBase {
     String path = dir.resolve("svm").toString();
     model.write().save(path);
     OneClassSvmModel loaded = OneClassSvmModel.load(path);
-    assertArrayEquals(scores(model.transform(train)), scores(loaded.transform(train)), 0.0);
+    assertArrayEquals(orderedScores(model.transform(train)), orderedScores(loaded.transform(train)), 0.0);
     assertEquals(model.numSupportVectors(), loaded.numSupportVectors());
   }
 

@@ -13,6 +13,12 @@ public abstract class SparkTestBase {
     spark = session();
   }
 
+  /** The score column of a scored synthetic dataset, in a fixed row order (label, then features). */
+  public static double[] orderedScores(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> scored) {
+    return scored.orderBy("label", "features").select("score").collectAsList().stream()
+        .mapToDouble(r -> r.getDouble(0)).toArray();
+  }
+
   public static synchronized SparkSession session() {
     return SparkSession.builder()
         .master("local[2]")

@@ -18,11 +18,6 @@ class VaeDetectorTest extends SparkTestBase {
   @TempDir
   Path dir;
 
-  static double[] scores(Dataset<Row> scored) {
-    return scored.orderBy("label", "features").select("score").collectAsList().stream()
-        .mapToDouble(r -> r.getDouble(0)).toArray();
-  }
-
   static VaeDetector small() {
     return new VaeDetector().setEncoderLayers("8").setLatentSize(2).setEpochs(15).setBatchSize(64)
         .setLearningRate(0.01).setNumSamples(8);
@@ -39,8 +34,8 @@ class VaeDetectorTest extends SparkTestBase {
   @Test
   void givenSameSeedAndPartitions_whenFitAndScoredTwice_thenIdenticalScores() {
     Dataset<Row> train = SyntheticData.lowRank(spark, 500, 10, 5, 2, 9);
-    double[] a = scores(small().setEpochs(2).setNumWorkers(2).fit(train).transform(train));
-    double[] b = scores(small().setEpochs(2).setNumWorkers(2).fit(train).transform(train));
+    double[] a = orderedScores(small().setEpochs(2).setNumWorkers(2).fit(train).transform(train));
+    double[] b = orderedScores(small().setEpochs(2).setNumWorkers(2).fit(train).transform(train));
     assertArrayEquals(a, b, 0.0);
   }
 
@@ -50,7 +45,7 @@ class VaeDetectorTest extends SparkTestBase {
     VaeModel model = small().setEpochs(2).fit(train);
     String path = dir.resolve("vae").toString();
     model.write().save(path);
-    assertArrayEquals(scores(model.transform(train)), scores(VaeModel.load(path).transform(train)), 0.0);
+    assertArrayEquals(orderedScores(model.transform(train)), orderedScores(VaeModel.load(path).transform(train)), 0.0);
   }
 
   @Test

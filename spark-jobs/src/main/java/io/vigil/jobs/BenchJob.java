@@ -50,7 +50,7 @@ public final class BenchJob {
     String work = ctx.warehouse().root() + "/bench-tmp";
     InputCheck.Result train = ctx.readChecked("train.path");
     Dataset<Row> trainRows = train.valid().cache();
-    trainRows.count();
+    long trainCount = trainRows.count();
     // The scoring input, replicated `scale` times, as Parquet: both contestants read the same files.
     String scoreInput = work + "/score-input";
     Dataset<Row> test = ctx.readChecked(c.has("score.path") ? "score.path" : "test.path").valid();
@@ -67,6 +67,7 @@ public final class BenchJob {
     double ioFloor = median(repeat, () -> ctx.spark().read().parquet(scoreInput).withColumn("bench_const", lit(1.0))
         .write().mode(SaveMode.Overwrite).parquet(work + "/io-floor"));
 
+    List<String> inputCols = Arrays.asList(ctx.spark().read().parquet(scoreInput).columns());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (String name : detectors) {
       Map<String, String> params = new LinkedHashMap<>(ctx.detectorParams(name));
@@ -78,11 +79,10 @@ public final class BenchJob {
       Pipeline pipeline = new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
       PipelineModel[] fitted = new PipelineModel[1];
       double trainSeconds = median(repeat, () -> fitted[0] = pipeline.fit(trainRows));
-      List<String> inputCols = Arrays.asList(ctx.spark().read().parquet(scoreInput).columns());
       double scoreSeconds = median(repeat, () -> fitted[0].transform(ctx.spark().read().parquet(scoreInput))
           .select("score", inputCols.toArray(new String[0])).write().mode(SaveMode.Overwrite)
           .parquet(work + "/scored-" + name));
-      rows.add(row(c, name, "train", trainRows.count(), trainSeconds, "feature pipeline fit", featureFit));
+      rows.add(row(c, name, "train", trainCount, trainSeconds, "feature pipeline fit", featureFit));
       rows.add(row(c, name, "score", scoreRows, scoreSeconds, "parquet read+write (IO floor)", ioFloor));
       if (name.equals(OneClassSvmDetector.NAME)) {
         rows.add(ocsvmEnsembleVersusSingleFit(ctx, trainRows, fitted[0], repeat));
