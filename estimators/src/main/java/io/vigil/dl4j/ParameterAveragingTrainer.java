@@ -2,6 +2,7 @@ package io.vigil.dl4j;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Unlike dl4j-spark's ParameterAveragingTrainingMaster (which only calls {@code fit}) it can also
  * drive layer-wise {@code pretrain} (a variational autoencoder). Deterministic for the same rows,
- * partitioning and seed: each worker shuffles its partition with a seed derived from (seed, epoch,
- * partition), and the workers' results are collected in partition order and averaged on the driver
+ * partitioning and seed: once per epoch each worker shuffles its partition with a seed derived from
+ * (seed, epoch, partition) and cuts it into one window per round (so an epoch reads the data once),
+ * and the workers' results are collected in partition order and averaged on the driver
  * (Spark's treeAggregate would add them in task-completion order).
  */
 public final class ParameterAveragingTrainer implements Serializable {
@@ -90,33 +92,41 @@ public final class ParameterAveragingTrainer implements Serializable {
       String confJson = conf.toJson();
       int iteration = 0;
       for (int epoch = 0; epoch < epochs; epoch++) {
-        for (int round = 0; round < roundsPerEpoch; round++) {
-          long start = System.nanoTime();
-          jsc.setJobGroup("vigil-train-" + label, String.format("Vigil %s: parameter averaging, epoch %d/%d,"
-              + " round %d/%d", label, epoch + 1, epochs, round + 1, roundsPerEpoch), false);
-          Broadcast<float[][]> shared = jsc.broadcast(new float[][] {params, updater});
-          final int e = epoch;
-          final int r = round;
-          final int it0 = iteration;
-          List<float[][]> results = data.mapPartitionsWithIndex((idx, it) -> Collections.singletonList(
-              fitWindow(confJson, shared.value(), it, idx, e, r, it0, mode)).iterator(), true).collect();
-          shared.destroy();
-          float[][] averaged = average(results, params.length, updater.length);
-          if (averaged == null) {
-            continue;
+        // Shuffle each partition once per epoch and cut it into its rounds' windows; the rounds then
+        // pick their window directly (one pass over the data per epoch, not one per round).
+        JavaRDD<float[][][]> windows = shuffledWindows(data, epoch).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+          for (int round = 0; round < roundsPerEpoch; round++) {
+            long start = System.nanoTime();
+            jsc.setJobGroup("vigil-train-" + label, String.format("Vigil %s: parameter averaging, epoch %d/%d,"
+                + " round %d/%d", label, epoch + 1, epochs, round + 1, roundsPerEpoch), false);
+            Broadcast<float[][]> shared = jsc.broadcast(new float[][] {params, updater});
+            final int e = epoch;
+            final int r = round;
+            final int it0 = iteration;
+            List<float[][]> results = windows.mapPartitionsWithIndex((idx, it) -> Collections.singletonList(
+                it.hasNext() ? fitWindow(confJson, shared.value(), it.next(), idx, e, r, it0, mode) : null)
+                .iterator(), true).collect();
+            shared.destroy();
+            float[][] averaged = average(results, params.length, updater.length);
+            if (averaged == null) {
+              continue;
+            }
+            params = averaged[0];
+            updater = averaged[1];
+            double loss = averaged[2][0];
+            long processed = (long) averaged[2][1];
+            if (!Double.isFinite(loss)) {
+              throw new IllegalStateException(String.format("%s diverged: mean loss %s in epoch %d round %d; lower"
+                  + " the learning rate or check the feature scaling.", label, loss, epoch + 1, round + 1));
+            }
+            iteration += averagingFrequency;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LOG.info(String.format("%s epoch %d/%d round %d/%d: mean loss %.6f, %d rows, %.0f rows/s", label,
+                epoch + 1, epochs, round + 1, roundsPerEpoch, loss, processed, processed / seconds));
           }
-          params = averaged[0];
-          updater = averaged[1];
-          double loss = averaged[2][0];
-          long processed = (long) averaged[2][1];
-          if (!Double.isFinite(loss)) {
-            throw new IllegalStateException(String.format("%s diverged: mean loss %s in epoch %d round %d; lower the"
-                + " learning rate or check the feature scaling.", label, loss, epoch + 1, round + 1));
-          }
-          iteration += averagingFrequency;
-          double seconds = (System.nanoTime() - start) / 1e9;
-          LOG.info(String.format("%s epoch %d/%d round %d/%d: mean loss %.6f, %d rows, %.0f rows/s", label,
-              epoch + 1, epochs, round + 1, roundsPerEpoch, loss, processed, processed / seconds));
+        } finally {
+          windows.unpersist(false);
         }
       }
       net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c').castTo(DataType.FLOAT));
@@ -126,18 +136,32 @@ public final class ParameterAveragingTrainer implements Serializable {
     }
   }
 
-  /** One worker's round: its window of minibatches from its (seeded, per-epoch) shuffle of the partition. */
-  private float[][] fitWindow(String confJson, float[][] shared, java.util.Iterator<float[]> it, int partition,
+  /**
+   * Each partition as one element: its rows shuffled with a seed derived from (seed, epoch, partition)
+   * and cut into windows of {@code averagingFrequency} minibatches, one window per round.
+   */
+  private JavaRDD<float[][][]> shuffledWindows(JavaRDD<float[]> data, int epoch) {
+    int window = batchSize * averagingFrequency;
+    return data.mapPartitionsWithIndex((partition, it) -> {
+      List<float[]> rows = new ArrayList<>();
+      it.forEachRemaining(rows::add);
+      Collections.shuffle(rows, new Random(seed * 1_000_003L + epoch * 7919L + partition));
+      float[][][] windows = new float[(rows.size() + window - 1) / window][][];
+      for (int w = 0; w < windows.length; w++) {
+        windows[w] = rows.subList(w * window, Math.min(rows.size(), (w + 1) * window)).toArray(new float[0][]);
+      }
+      return Collections.singletonList(windows).iterator();
+    }, true);
+  }
+
+  /** One worker's round: fits its local copy on the round's window of its partition; null if none left. */
+  private float[][] fitWindow(String confJson, float[][] shared, float[][][] windows, int partition,
       int epoch, int round, int iteration, Mode mode) {
     Nd4jArrays.setUpTask();
-    List<float[]> rows = new ArrayList<>();
-    it.forEachRemaining(rows::add);
-    Collections.shuffle(rows, new Random(seed * 1_000_003L + epoch * 7919L + partition));
-    int from = round * batchSize * averagingFrequency;
-    if (from >= rows.size()) {
+    if (round >= windows.length) {
       return null;
     }
-    int to = Math.min(rows.size(), from + batchSize * averagingFrequency);
+    List<float[]> rows = Arrays.asList(windows[round]);
     MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(confJson);
     conf.setIterationCount(iteration); // Adam's bias correction continues from the global step
     MultiLayerNetwork local = new MultiLayerNetwork(conf);
@@ -148,11 +172,11 @@ public final class ParameterAveragingTrainer implements Serializable {
     }
     // A VAE samples its latent noise from ND4J's global RNG: seed it per (epoch, round, worker).
     Nd4j.getRandom().setSeed(seed * 1_000_003L + epoch * 7919L + round * 104_729L + partition);
-    int width = rows.get(from).length;
+    int width = rows.get(0).length;
     double lossSum = 0;
     int batches = 0;
-    for (int b = from; b < to; b += batchSize) {
-      INDArray x = Nd4jArrays.matrix(rows.subList(b, Math.min(to, b + batchSize)), width);
+    for (int b = 0; b < rows.size(); b += batchSize) {
+      INDArray x = Nd4jArrays.matrix(rows.subList(b, Math.min(rows.size(), b + batchSize)), width);
       if (mode == Mode.FIT_RECONSTRUCTION) {
         local.fit(x, x);
         lossSum += local.score();
@@ -165,7 +189,7 @@ public final class ParameterAveragingTrainer implements Serializable {
     INDArray state = local.getUpdater().getStateViewArray();
     return new float[][] {local.params().castTo(DataType.FLOAT).toFloatVector(),
         state == null ? new float[0] : state.castTo(DataType.FLOAT).toFloatVector(),
-        {(float) (lossSum / batches), to - from}};
+        {(float) (lossSum / batches), rows.size()}};
   }
 
   /** Mean of the workers' parameters and updater states (in partition order); null if none had data. */
