@@ -58,8 +58,8 @@ public interface NeuralNetParams extends DetectorParams {
   }
 
   static Param<String> activation(Identifiable p) {
-    return new Param<>(p.uid(), "activation", "hidden activation: tanh, relu, sigmoid, leakyrelu or elu",
-        ParamValidators.inArray(new String[] {"tanh", "relu", "sigmoid", "leakyrelu", "elu"}));
+    return new Param<>(p.uid(), "activation", "hidden activation: tanh, relu, sigmoid, leakyrelu, elu or identity (a linear autoencoder)",
+        ParamValidators.inArray(new String[] {"tanh", "relu", "sigmoid", "leakyrelu", "elu", "identity"}));
   }
 
   static DoubleParam learningRate(Identifiable p) {
