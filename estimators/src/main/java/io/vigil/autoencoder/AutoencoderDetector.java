@@ -76,6 +76,7 @@ public class AutoencoderDetector extends AnomalyDetector<AutoencoderModel> imple
   public AutoencoderDetector setAveragingFrequency(int v) { set(averagingFrequency, v); return this; }
   public AutoencoderDetector setNumWorkers(int v) { set(numWorkers, v); return this; }
   public AutoencoderDetector setSeed(long v) { set(seed, v); return this; }
+  public AutoencoderDetector setExplainTopK(int v) { set(explainTopK(), v); return this; }
 
   /** The network: dense hidden layers, identity output of the input width, MSE loss, Adam, FLOAT. */
   MultiLayerConfiguration configuration(int width) {

@@ -67,13 +67,20 @@ public class AutoencoderModel extends AnomalyModel<AutoencoderModel> implements 
   }
 
   @Override
+  protected boolean explains() {
+    return true;
+  }
+
+  @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
     return BatchScoring.appendScores(dataset, network, getFeaturesCol(), getScoreCol(), getNumFeatures(),
-        (net, x) -> {
+        (net, x, explain) -> {
           INDArray reconstruction = net.output(x, false).castTo(DataType.FLOAT);
           INDArray squared = Transforms.pow(reconstruction.sub(x), 2, false);
-          return squared.mean(1).castTo(DataType.DOUBLE).toDoubleVector();
-        });
+          // A feature's contribution is its squared error: the score is their mean.
+          return new BatchScoring.Scores(squared.mean(1).castTo(DataType.DOUBLE).toDoubleVector(),
+              explain ? squared.toFloatMatrix() : null);
+        }, getExplainTopK(), getFeatureNames());
   }
 
   @Override

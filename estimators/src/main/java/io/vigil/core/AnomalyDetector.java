@@ -33,6 +33,7 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>> extends Estimat
   private final DoubleParam contamination;
   private final DoubleParam thresholdSigmas;
   private final DoubleParam threshold;
+  private final org.apache.spark.ml.param.IntParam explainTopK;
 
   protected AnomalyDetector(String uid) {
     this.uid = uid;
@@ -43,6 +44,7 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>> extends Estimat
     contamination = SharedParams.contamination(this);
     thresholdSigmas = SharedParams.thresholdSigmas(this);
     threshold = SharedParams.threshold(this);
+    explainTopK = SharedParams.explainTopK(this);
     SharedParams.setDefaults(this);
   }
 
@@ -66,6 +68,7 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>> extends Estimat
   @Override public DoubleParam contamination() { return contamination; }
   @Override public DoubleParam thresholdSigmas() { return thresholdSigmas; }
   @Override public DoubleParam threshold() { return threshold; }
+  @Override public org.apache.spark.ml.param.IntParam explainTopK() { return explainTopK; }
 
   @Override
   public M fit(Dataset<?> dataset) {
@@ -90,7 +93,8 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>> extends Estimat
       M model = train(features, n);
       copyValues(model, ParamMap.empty());
       model.setParent(this);
-      model.setTrainingFacts(n, model.getNumFeatures());
+      model.setTrainingFacts(n, model.getNumFeatures(),
+          Explanations.featureNames(dataset.schema(), getFeaturesCol(), model.getNumFeatures()));
       String strategy = getThresholdStrategy();
       if (!strategy.equals(SharedParams.FIXED)) {
         double t = Thresholds.fromTrainingScores(model.scoreOnly(features), getScoreCol(),

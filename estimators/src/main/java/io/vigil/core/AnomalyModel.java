@@ -36,6 +36,8 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
   private final DoubleParam threshold;
   private final LongParam numTrainingRows;
   private final IntParam numFeatures;
+  private final IntParam explainTopK;
+  private final org.apache.spark.ml.param.StringArrayParam featureNames;
 
   protected AnomalyModel(String uid) {
     this.uid = uid;
@@ -48,12 +50,22 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     threshold = SharedParams.threshold(this);
     numTrainingRows = SharedParams.numTrainingRows(this);
     numFeatures = SharedParams.numFeatures(this);
+    explainTopK = SharedParams.explainTopK(this);
+    featureNames = SharedParams.featureNames(this);
     SharedParams.setDefaults(this);
   }
 
   /** Appends {@code scoreCol} (double, higher = more anomalous) to {@code dataset}. The features
    * column has been validated by {@link #transformSchema} already. */
   protected abstract Dataset<Row> score(Dataset<?> dataset);
+
+  /**
+   * Whether {@link #score} writes the explanation columns when {@code explainTopK} > 0; detectors that
+   * can attribute a score to features override this (and append {@link Explanations#appendColumns}).
+   */
+  protected boolean explains() {
+    return false;
+  }
 
   /** The detector's name in configs and on the command line (e.g. {@code pca}). */
   public abstract String detectorName();
@@ -72,6 +84,22 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
   @Override public DoubleParam threshold() { return threshold; }
   public LongParam numTrainingRows() { return numTrainingRows; }
   public IntParam numFeatures() { return numFeatures; }
+  @Override public IntParam explainTopK() { return explainTopK; }
+  public org.apache.spark.ml.param.StringArrayParam featureNames() { return featureNames; }
+
+  /** The feature names recorded at fit time, or f0 .. f(n-1) for a model saved without them. */
+  public String[] getFeatureNames() {
+    if (isDefined(featureNames) && ((String[]) getOrDefault(featureNames)).length == getNumFeatures()) {
+      return (String[]) getOrDefault(featureNames);
+    }
+    String[] generic = new String[getNumFeatures()];
+    for (int i = 0; i < generic.length; i++) {
+      generic[i] = "f" + i;
+    }
+    return generic;
+  }
+
+  public M setExplainTopK(int value) { return setParam(explainTopK, value); }
 
   public long getNumTrainingRows() {
     return (Long) getOrDefault(numTrainingRows);
@@ -99,8 +127,9 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
   }
 
   /** Called by the detector's fit. */
-  M setTrainingFacts(long rows, int width) {
+  M setTrainingFacts(long rows, int width, String[] names) {
     set(numTrainingRows, rows);
+    set(featureNames, names);
     return setParam(numFeatures, width);
   }
 
@@ -137,6 +166,9 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     StructType schema = dataset.schema();
     Schemas.requireVectorColumn(schema, getFeaturesCol(), getNumFeatures());
     Schemas.appendDouble(schema, getScoreCol());
+    if (getExplainTopK() > 0) { // the threshold pass needs scores only
+      return copy(new org.apache.spark.ml.param.ParamMap().put(explainTopK, 0)).score(dataset);
+    }
     return score(dataset);
   }
 
@@ -155,6 +187,14 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
   @Override
   public StructType transformSchema(StructType schema) {
     Schemas.requireVectorColumn(schema, getFeaturesCol(), isDefined(numFeatures) ? getNumFeatures() : -1);
-    return Schemas.appendDouble(Schemas.appendDouble(schema, getScoreCol()), getPredictionCol());
+    StructType out = Schemas.appendDouble(schema, getScoreCol());
+    if (getExplainTopK() > 0) {
+      if (!explains()) {
+        throw new IllegalArgumentException(String.format("explainTopK is %d but the %s detector has no"
+            + " explanations yet (ae has); set explainTopK to 0.", getExplainTopK(), detectorName()));
+      }
+      out = Explanations.appendColumns(out, getScoreCol());
+    }
+    return Schemas.appendDouble(out, getPredictionCol());
   }
 }

@@ -26,6 +26,8 @@ public interface DetectorParams extends Params {
 
   DoubleParam threshold();
 
+  org.apache.spark.ml.param.IntParam explainTopK();
+
   default String getFeaturesCol() {
     return getOrDefault(featuresCol());
   }
@@ -48,6 +50,10 @@ public interface DetectorParams extends Params {
 
   default double getThresholdSigmas() {
     return (Double) getOrDefault(thresholdSigmas());
+  }
+
+  default int getExplainTopK() {
+    return (Integer) getOrDefault(explainTopK());
   }
 
   default double getThreshold() {

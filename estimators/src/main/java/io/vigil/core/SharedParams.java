@@ -84,6 +84,18 @@ public final class SharedParams {
         "width of the feature vector the model was fit on (set by fit; >= 1)", ParamValidators.gtEq(1));
   }
 
+  public static IntParam explainTopK(Identifiable parent) {
+    return new IntParam(parent.uid(), "explainTopK",
+        "when > 0, also write each feature's contribution to the score (<scoreCol>_contributions) and the"
+            + " names of the explainTopK largest contributors (<scoreCol>_top_features); 0 = no explanations",
+        ParamValidators.gtEq(0));
+  }
+
+  public static org.apache.spark.ml.param.StringArrayParam featureNames(Params parent) {
+    return new org.apache.spark.ml.param.StringArrayParam(parent, "featureNames",
+        "names of the features, in vector order (set by fit from the features column's ML attributes)");
+  }
+
   /** Sets the shared defaults on a detector or model; called once from each constructor. */
   static void setDefaults(DetectorParams p) {
     Params params = p;
@@ -94,5 +106,6 @@ public final class SharedParams {
     params.setDefault(p.contamination(), 0.01);
     params.setDefault(p.thresholdSigmas(), 3.0);
     params.setDefault(p.threshold(), Double.NaN);
+    params.setDefault(p.explainTopK(), 0);
   }
 }

@@ -1,21 +1,25 @@
 package io.vigil.dl4j;
 
+import io.vigil.core.Explanations;
 import io.vigil.core.Schemas;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -23,88 +27,133 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Scores a dataset with a DL4J network in batches of {@link #BATCH_ROWS} rows per INDArray call
  * (never row by row): the network is broadcast once as bytes, restored once per partition, and each
  * batch becomes one FLOAT matrix.
+ *
+ * <p>It works on Spark's internal rows: the input rows pass through untouched (one buffer copy) with
+ * the new columns joined on, instead of being converted to external {@code Row}s and back, which cost
+ * more than the network itself on narrow data.
  */
 public final class BatchScoring {
 
   public static final int BATCH_ROWS = 4096;
 
-  /** Scores of a batch: one per row of {@code x}, higher = more anomalous. */
+  /** A batch's scores (one per row) and, when asked for, each row's per-feature contributions. */
+  public record Scores(double[] scores, float[][] contributions) {}
+
+  /** Scores a batch: one score per row of {@code x}, higher = more anomalous. */
   @FunctionalInterface
   public interface BatchScorer extends Serializable {
-    double[] score(MultiLayerNetwork net, INDArray x);
+    Scores score(MultiLayerNetwork net, INDArray x, boolean explain);
   }
 
   private BatchScoring() {}
 
+  /**
+   * Appends {@code scoreCol} and, when {@code explainTopK} > 0, the explanation columns
+   * ({@link Explanations}) named after it.
+   */
   public static Dataset<Row> appendScores(Dataset<?> dataset, byte[] network, String featuresCol, String scoreCol,
-      int width, BatchScorer scorer) {
+      int width, BatchScorer scorer, int explainTopK, String[] featureNames) {
     Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
         .broadcast(network);
-    StructType out = dataset.schema().add(scoreCol, DataTypes.DoubleType, false);
-    int index = dataset.schema().fieldIndex(featuresCol);
-    MapPartitionsFunction<Row, Row> f = rows -> {
+    StructType in = dataset.schema();
+    StructType out = Schemas.appendDouble(in, scoreCol);
+    if (explainTopK > 0) {
+      out = Explanations.appendColumns(out, scoreCol);
+    }
+    int index = in.fieldIndex(featuresCol);
+    JavaRDD<InternalRow> scored = dataset.queryExecution().toRdd().toJavaRDD().mapPartitions(rows -> {
       Nd4jArrays.setUpTask();
       MultiLayerNetwork net = Nd4jArrays.fromBytes(shared.value());
-      return new Batches(rows, net, index, featuresCol, width, scorer);
-    };
-    return dataset.toDF().mapPartitions(f, Encoders.row(out));
+      return new Batches(rows, net, index, featuresCol, width, scorer, explainTopK, featureNames);
+    });
+    // internalCreateDataFrame is private[sql] in Scala, public to Java: the one way to hand Spark
+    // internal rows without a conversion round trip.
+    return dataset.sparkSession().internalCreateDataFrame(scored.rdd(), out, false);
   }
 
-  /** Reads up to BATCH_ROWS rows, scores them in one call, then emits them with their scores. */
-  private static final class Batches implements Iterator<Row> {
-    private final Iterator<Row> in;
+  /** Reads up to BATCH_ROWS rows, scores them in one call, then emits each with its new columns. */
+  private static final class Batches implements Iterator<InternalRow> {
+    private static final VectorUDT VECTORS = new VectorUDT();
+    private final Iterator<InternalRow> in;
     private final MultiLayerNetwork net;
     private final int index;
     private final String column;
     private final int width;
     private final BatchScorer scorer;
-    private final List<Row> buffer = new ArrayList<>();
-    private double[] scores = new double[0];
+    private final int topK;
+    private final UTF8String[] names;
+    private final InternalRow[] buffer = new InternalRow[BATCH_ROWS];
+    private int size;
+    private Scores scores;
     private int next;
 
-    Batches(Iterator<Row> in, MultiLayerNetwork net, int index, String column, int width, BatchScorer scorer) {
+    Batches(Iterator<InternalRow> in, MultiLayerNetwork net, int index, String column, int width,
+        BatchScorer scorer, int topK, String[] featureNames) {
       this.in = in;
       this.net = net;
       this.index = index;
       this.column = column;
       this.width = width;
       this.scorer = scorer;
+      this.topK = topK;
+      this.names = new UTF8String[featureNames.length];
+      for (int i = 0; i < names.length; i++) {
+        names[i] = UTF8String.fromString(featureNames[i]);
+      }
     }
 
     @Override
     public boolean hasNext() {
-      if (next < buffer.size()) {
+      if (next < size) {
         return true;
       }
       fill();
-      return next < buffer.size();
+      return next < size;
     }
 
     @Override
-    public Row next() {
+    public InternalRow next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Row r = buffer.get(next);
-      Object[] values = new Object[r.length() + 1];
-      for (int i = 0; i < r.length(); i++) {
-        values[i] = r.get(i);
+      int i = next++;
+      Object[] extra;
+      if (topK > 0) {
+        float[] c = scores.contributions()[i];
+        double[] asDouble = new double[c.length];
+        for (int j = 0; j < c.length; j++) {
+          asDouble[j] = c[j];
+        }
+        int[] top = Explanations.topK(c, topK);
+        UTF8String[] topNames = new UTF8String[top.length];
+        for (int j = 0; j < top.length; j++) {
+          topNames[j] = names[top[j]];
+        }
+        extra = new Object[] {scores.scores()[i], UnsafeArrayData.fromPrimitiveArray(asDouble),
+            new GenericArrayData(topNames)};
+      } else {
+        extra = new Object[] {scores.scores()[i]};
       }
-      values[r.length()] = scores[next++];
-      return RowFactory.create(values);
+      return new JoinedRow(buffer[i], new GenericInternalRow(extra));
     }
 
     private void fill() {
-      buffer.clear();
+      size = 0;
       next = 0;
-      List<float[]> features = new ArrayList<>();
-      while (in.hasNext() && buffer.size() < BATCH_ROWS) {
-        Row r = in.next();
-        features.add(Nd4jArrays.toFloats(Schemas.requireWidth((Vector) r.get(index), column, width)));
-        buffer.add(r);
+      float[] flat = new float[BATCH_ROWS * width];
+      while (in.hasNext() && size < BATCH_ROWS) {
+        InternalRow r = in.next();
+        Vector v = r.isNullAt(index) ? null : VECTORS.deserialize(r.getStruct(index, 4));
+        double[] values = Schemas.requireWidth(v, column, width);
+        for (int j = 0; j < width; j++) {
+          flat[size * width + j] = (float) values[j];
+        }
+        buffer[size++] = r.copy(); // the input iterator reuses its row object
       }
-      if (!buffer.isEmpty()) {
-        scores = scorer.score(net, Nd4jArrays.matrix(features, width));
+      if (size > 0) {
+        INDArray x = Nd4jArrays.matrix(size == BATCH_ROWS ? flat : java.util.Arrays.copyOf(flat, size * width),
+            size, width);
+        scores = scorer.score(net, x, topK > 0);
       }
     }
   }

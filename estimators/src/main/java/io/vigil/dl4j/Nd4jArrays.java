@@ -39,6 +39,11 @@ public final class Nd4jArrays {
     return Nd4j.create(flat, new long[] {rows.size(), width}, 'c').castTo(DataType.FLOAT);
   }
 
+  /** A FLOAT matrix of {@code rows} x {@code width} from row-major values. */
+  public static INDArray matrix(float[] rowMajor, int rows, int width) {
+    return Nd4j.create(rowMajor, new long[] {rows, width}, 'c').castTo(DataType.FLOAT);
+  }
+
   /** A FLOAT row vector. */
   public static INDArray row(float[] values) {
     return Nd4j.create(values, new long[] {1, values.length}, 'c').castTo(DataType.FLOAT);

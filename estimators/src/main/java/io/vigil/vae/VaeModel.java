@@ -76,14 +76,14 @@ public class VaeModel extends AnomalyModel<VaeModel> implements VaeParams {
     int samples = getNumSamples();
     long seedValue = getSeed();
     return BatchScoring.appendScores(dataset, network, getFeaturesCol(), getScoreCol(), getNumFeatures(),
-        (net, x) -> {
+        (net, x, explain) -> {
           // Seeded per batch: the same rows in the same partitions always get the same draws of z.
           org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(seedValue);
           org.deeplearning4j.nn.layers.variational.VariationalAutoencoder vae =
               (org.deeplearning4j.nn.layers.variational.VariationalAutoencoder) net.getLayer(0);
           INDArray logProbability = vae.reconstructionLogProbability(x, samples).castTo(DataType.FLOAT);
-          return logProbability.neg().castTo(DataType.DOUBLE).toDoubleVector();
-        });
+          return new BatchScoring.Scores(logProbability.neg().castTo(DataType.DOUBLE).toDoubleVector(), null);
+        }, 0, new String[0]);
   }
 
   @Override

@@ -92,6 +92,41 @@ class AutoencoderDetectorTest extends SparkTestBase {
     assertArrayEquals(orderedScores(model.transform(train)), orderedScores(loaded.transform(train)), 0.0);
   }
 
+  /**
+   * Rows a, b, d, e from two latent factors (d = a - b, e = 2a) and c, small independent noise that the
+   * 2-wide code cannot carry; {@code shiftC} (in c's standard deviations) moves c away from its mean.
+   */
+  private Dataset<Row> named(long seed, int rows, double shiftC) {
+    return spark.range(rows).selectExpr("randn(" + seed + ") AS a", "randn(" + (seed + 1) + ") AS b",
+        "0.1 * (randn(" + (seed + 2) + ") + " + shiftC + ") AS c").selectExpr("a", "b", "c", "a - b AS d", "2 * a AS e");
+  }
+
+  @Test
+  void givenExplainTopK_whenScoringARowOffInOneFeature_thenThatFeatureIsNamedFirst() {
+    List<PipelineStage> stages = new ArrayList<>(new FeaturePipeline(List.of("a", "b", "c", "d", "e"), List.of(),
+        List.of(), "standard", "features").stages());
+    stages.add(small().setHiddenLayers("4,2,4").setExplainTopK(2));
+    PipelineModel model = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(named(1, 2000, 0));
+    List<Row> rows = model.transform(named(9, 50, 6.0)).select("score", "score_contributions", "score_top_features")
+        .collectAsList();
+    for (Row r : rows) {
+      List<Double> contributions = r.getList(1);
+      List<String> top = r.getList(2);
+      assertEquals(5, contributions.size());
+      assertEquals(2, top.size());
+      assertEquals("c", top.get(0), "contributions " + contributions);
+      double mean = contributions.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+      assertEquals(r.getDouble(0), mean, 1e-5 * Math.max(1, mean));
+    }
+  }
+
+  @Test
+  void givenNoExplainTopK_whenTransform_thenNoExplanationColumns() {
+    Dataset<Row> train = SyntheticData.lowRank(spark, 300, 0, 4, 1, 3);
+    List<String> cols = List.of(small().setEpochs(1).fit(train).transform(train).columns());
+    assertTrue(cols.contains("score") && !cols.contains("score_top_features"), cols.toString());
+  }
+
   @Test
   void givenInvalidParams_whenSet_thenRejected() {
     AutoencoderDetector d = new AutoencoderDetector();

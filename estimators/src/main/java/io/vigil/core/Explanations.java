@@ -1,0 +1,102 @@
+package io.vigil.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.Option;
+
+/**
+ * Explanation columns ("why is this row anomalous"): each feature's contribution to the row's score
+ * (for reconstruction-based detectors, its squared reconstruction error) and the names of the
+ * {@code explainTopK} largest contributors. Written when a model's {@code explainTopK} is above 0.
+ */
+public final class Explanations {
+
+  private Explanations() {}
+
+  /** Per-feature contributions: array&lt;double&gt;, in feature-vector order. */
+  public static String contributionsCol(String scoreCol) {
+    return scoreCol + "_contributions";
+  }
+
+  /** The top-k feature names, largest contribution first: array&lt;string&gt;. */
+  public static String topFeaturesCol(String scoreCol) {
+    return scoreCol + "_top_features";
+  }
+
+  public static StructType appendColumns(StructType schema, String scoreCol) {
+    StructType s = Schemas.appendColumn(schema, contributionsCol(scoreCol),
+        DataTypes.createArrayType(DataTypes.DoubleType, false));
+    return Schemas.appendColumn(s, topFeaturesCol(scoreCol), DataTypes.createArrayType(DataTypes.StringType, false));
+  }
+
+  /** Indices of the k largest contributions, largest first (ties: lower index first). */
+  public static int[] topK(float[] contributions, int k) {
+    Integer[] order = new Integer[contributions.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> {
+      int c = Float.compare(contributions[b], contributions[a]);
+      return c != 0 ? c : Integer.compare(a, b);
+    });
+    int n = Math.min(k, order.length);
+    int[] top = new int[n];
+    for (int i = 0; i < n; i++) {
+      top[i] = order[i];
+    }
+    return top;
+  }
+
+  /**
+   * The feature names for a vector column of {@code width}: the ML attribute names of {@code column},
+   * or else of the one other vector column of that width that has them (a scaler drops the names its
+   * VectorAssembler input carried), or else {@code f0 .. f<width-1>}.
+   */
+  public static String[] featureNames(StructType schema, String column, int width) {
+    String[] own = namesOf(schema.apply(column), width);
+    if (own != null) {
+      return own;
+    }
+    List<String[]> candidates = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      String[] names = f.name().equals(column) ? null : namesOf(f, width);
+      if (names != null) {
+        candidates.add(names);
+      }
+    }
+    if (candidates.size() == 1) {
+      return candidates.get(0);
+    }
+    String[] generic = new String[width];
+    for (int i = 0; i < width; i++) {
+      generic[i] = "f" + i;
+    }
+    return generic;
+  }
+
+  private static String[] namesOf(StructField field, int width) {
+    if (!field.dataType().equals(org.apache.spark.ml.linalg.SQLDataTypes.VectorType())) {
+      return null;
+    }
+    AttributeGroup group = AttributeGroup.fromStructField(field);
+    Option<Attribute[]> attrs = group.attributes();
+    if (attrs.isEmpty() || attrs.get().length != width) {
+      return null;
+    }
+    String[] names = new String[width];
+    for (int i = 0; i < width; i++) {
+      Option<String> name = attrs.get()[i].name();
+      if (name.isEmpty()) {
+        return null;
+      }
+      names[i] = name.get();
+    }
+    return names;
+  }
+}
