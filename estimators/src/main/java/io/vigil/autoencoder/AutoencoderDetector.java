@@ -41,6 +41,7 @@ public class AutoencoderDetector extends AnomalyDetector<AutoencoderModel> imple
   private final IntParam averagingFrequency;
   private final IntParam numWorkers;
   private final LongParam seed;
+  private final Param<String> trainer;
 
   public AutoencoderDetector() {
     this(Identifiable$.MODULE$.randomUID(NAME));
@@ -56,6 +57,7 @@ public class AutoencoderDetector extends AnomalyDetector<AutoencoderModel> imple
     averagingFrequency = NeuralNetParams.averagingFrequency(this);
     numWorkers = NeuralNetParams.numWorkers(this);
     seed = NeuralNetParams.seed(this);
+    trainer = NeuralNetParams.trainer(this);
     AutoencoderParams.setAutoencoderDefaults(this);
   }
 
@@ -67,6 +69,7 @@ public class AutoencoderDetector extends AnomalyDetector<AutoencoderModel> imple
   @Override public IntParam averagingFrequency() { return averagingFrequency; }
   @Override public IntParam numWorkers() { return numWorkers; }
   @Override public LongParam seed() { return seed; }
+  @Override public Param<String> trainer() { return trainer; }
 
   public AutoencoderDetector setHiddenLayers(String v) { set(hiddenLayers, v); return this; }
   public AutoencoderDetector setActivation(String v) { set(activation, v); return this; }
@@ -76,6 +79,7 @@ public class AutoencoderDetector extends AnomalyDetector<AutoencoderModel> imple
   public AutoencoderDetector setAveragingFrequency(int v) { set(averagingFrequency, v); return this; }
   public AutoencoderDetector setNumWorkers(int v) { set(numWorkers, v); return this; }
   public AutoencoderDetector setSeed(long v) { set(seed, v); return this; }
+  public AutoencoderDetector setTrainer(String v) { set(trainer, v); return this; }
   public AutoencoderDetector setExplainTopK(int v) { set(explainTopK(), v); return this; }
 
   /** The network: dense hidden layers, identity output of the input width, MSE loss, Adam, FLOAT. */

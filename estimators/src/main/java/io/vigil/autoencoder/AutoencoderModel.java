@@ -28,6 +28,7 @@ public class AutoencoderModel extends AnomalyModel<AutoencoderModel> implements 
   private final IntParam averagingFrequency;
   private final IntParam numWorkers;
   private final LongParam seed;
+  private final Param<String> trainer;
 
   /** DL4J's zip of the network (configuration + parameters). */
   private final byte[] network;
@@ -42,6 +43,7 @@ public class AutoencoderModel extends AnomalyModel<AutoencoderModel> implements 
     averagingFrequency = NeuralNetParams.averagingFrequency(this);
     numWorkers = NeuralNetParams.numWorkers(this);
     seed = NeuralNetParams.seed(this);
+    trainer = NeuralNetParams.trainer(this);
     AutoencoderParams.setAutoencoderDefaults(this);
     this.network = network;
     set(numFeatures(), width);
@@ -55,6 +57,7 @@ public class AutoencoderModel extends AnomalyModel<AutoencoderModel> implements 
   @Override public IntParam averagingFrequency() { return averagingFrequency; }
   @Override public IntParam numWorkers() { return numWorkers; }
   @Override public LongParam seed() { return seed; }
+  @Override public Param<String> trainer() { return trainer; }
 
   /** DL4J's zip of the trained network. */
   public byte[] networkBytes() {

@@ -26,6 +26,14 @@ public final class NetworkTraining {
     int workers = p.getNumWorkers() > 0 ? p.getNumWorkers() : current;
     Dataset<Row> parts = workers == current ? features : features.repartition(workers);
     JavaRDD<float[]> rows = parts.javaRDD().map(r -> Nd4jArrays.toFloats(((Vector) r.get(0)).toArray()));
+    if (p.getTrainer().equals(NeuralNetParams.DL4J_SPARK_TRAINER)) {
+      if (mode != ParameterAveragingTrainer.Mode.FIT_RECONSTRUCTION) {
+        throw new IllegalArgumentException("trainer 'dl4j-spark' only calls fit, so it cannot pretrain " + label
+            + "; use trainer 'vigil'.");
+      }
+      return Nd4jArrays.toBytes(Dl4jSparkTrainer.train(conf, rows, p.getBatchSize(), p.getAveragingFrequency(),
+          p.getEpochs(), p.getSeed(), label));
+    }
     return Nd4jArrays.toBytes(new ParameterAveragingTrainer(p.getBatchSize(), p.getAveragingFrequency(),
         p.getEpochs(), p.getSeed()).train(conf, rows, mode, label));
   }

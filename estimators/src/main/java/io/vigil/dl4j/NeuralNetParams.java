@@ -28,6 +28,8 @@ public interface NeuralNetParams extends DetectorParams {
 
   LongParam seed();
 
+  Param<String> trainer();
+
   default String getActivation() { return getOrDefault(activation()); }
   default double getLearningRate() { return (Double) getOrDefault(learningRate()); }
   default int getEpochs() { return (Integer) getOrDefault(epochs()); }
@@ -35,6 +37,7 @@ public interface NeuralNetParams extends DetectorParams {
   default int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency()); }
   default int getNumWorkers() { return (Integer) getOrDefault(numWorkers()); }
   default long getSeed() { return (Long) getOrDefault(seed()); }
+  default String getTrainer() { return getOrDefault(trainer()); }
 
   /** Defaults of the shared training params; each detector's own defaults call this once. */
   static void setTrainingDefaults(NeuralNetParams p) {
@@ -45,6 +48,7 @@ public interface NeuralNetParams extends DetectorParams {
     p.setDefault(p.averagingFrequency(), 5);
     p.setDefault(p.numWorkers(), 0);
     p.setDefault(p.seed(), 42L);
+    p.setDefault(p.trainer(), VIGIL_TRAINER);
   }
 
   /** A layer-size list param's validator: blank (derive from the width) or positive integers, comma separated. */
@@ -55,6 +59,17 @@ public interface NeuralNetParams extends DetectorParams {
   /** The sizes of a non-blank layer list such as "15, 7,2". */
   static int[] parseLayers(String spec) {
     return java.util.Arrays.stream(spec.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+  }
+
+  /** Spark-native parameter averaging ({@link ParameterAveragingTrainer}): fit and pretrain. */
+  String VIGIL_TRAINER = "vigil";
+  /** dl4j-spark's ParameterAveragingTrainingMaster ({@link Dl4jSparkTrainer}): fit-trained networks only. */
+  String DL4J_SPARK_TRAINER = "dl4j-spark";
+
+  static Param<String> trainer(Identifiable p) {
+    return new Param<>(p.uid(), "trainer", "'vigil' (Spark-native parameter averaging; default) or 'dl4j-spark'"
+        + " (DL4J's ParameterAveragingTrainingMaster, for networks trained by fit: ae only)",
+        ParamValidators.inArray(new String[] {VIGIL_TRAINER, DL4J_SPARK_TRAINER}));
   }
 
   static Param<String> activation(Identifiable p) {

@@ -161,6 +161,11 @@ public final class ParameterAveragingTrainer implements Serializable {
     if (round >= windows.length) {
       return null;
     }
+    if (round == 0) { // once per epoch and worker: shows in each executor's log which workers trained
+      org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+      LOG.info(String.format("Vigil training worker: partition %d, epoch %d, %d windows, on executor %s", partition,
+          epoch + 1, windows.length, env == null ? "?" : env.executorId()));
+    }
     List<float[]> rows = Arrays.asList(windows[round]);
     MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(confJson);
     conf.setIterationCount(iteration); // Adam's bias correction continues from the global step

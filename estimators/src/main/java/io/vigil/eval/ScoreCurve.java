@@ -69,7 +69,7 @@ public final class ScoreCurve implements Serializable {
   }
 
   /** Row counts of a labelled score column, after checking that it can be evaluated. */
-  record Counts(long rows, long positives, double minScore, double maxScore) {}
+  record Counts(long rows, long positives, double minScore, double maxScore) implements Serializable {}
 
   /**
    * Checks the score and label columns (scores finite, labels 0 or 1, no nulls) and counts the rows.

@@ -45,6 +45,7 @@ public class VaeDetector extends AnomalyDetector<VaeModel> implements VaeParams 
   private final IntParam averagingFrequency;
   private final IntParam numWorkers;
   private final LongParam seed;
+  private final Param<String> trainer;
 
   public VaeDetector() {
     this(Identifiable$.MODULE$.randomUID(NAME));
@@ -62,6 +63,7 @@ public class VaeDetector extends AnomalyDetector<VaeModel> implements VaeParams 
     averagingFrequency = NeuralNetParams.averagingFrequency(this);
     numWorkers = NeuralNetParams.numWorkers(this);
     seed = NeuralNetParams.seed(this);
+    trainer = NeuralNetParams.trainer(this);
     VaeParams.setVaeDefaults(this);
   }
 
@@ -75,6 +77,7 @@ public class VaeDetector extends AnomalyDetector<VaeModel> implements VaeParams 
   @Override public IntParam averagingFrequency() { return averagingFrequency; }
   @Override public IntParam numWorkers() { return numWorkers; }
   @Override public LongParam seed() { return seed; }
+  @Override public Param<String> trainer() { return trainer; }
 
   public VaeDetector setEncoderLayers(String v) { set(encoderLayers, v); return this; }
   public VaeDetector setLatentSize(int v) { set(latentSize, v); return this; }

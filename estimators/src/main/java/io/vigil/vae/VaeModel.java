@@ -29,6 +29,7 @@ public class VaeModel extends AnomalyModel<VaeModel> implements VaeParams {
   private final IntParam averagingFrequency;
   private final IntParam numWorkers;
   private final LongParam seed;
+  private final Param<String> trainer;
 
   /** DL4J's zip of the network (configuration + parameters). */
   private final byte[] network;
@@ -45,6 +46,7 @@ public class VaeModel extends AnomalyModel<VaeModel> implements VaeParams {
     averagingFrequency = NeuralNetParams.averagingFrequency(this);
     numWorkers = NeuralNetParams.numWorkers(this);
     seed = NeuralNetParams.seed(this);
+    trainer = NeuralNetParams.trainer(this);
     VaeParams.setVaeDefaults(this);
     this.network = network;
     set(numFeatures(), width);
@@ -60,6 +62,7 @@ public class VaeModel extends AnomalyModel<VaeModel> implements VaeParams {
   @Override public IntParam averagingFrequency() { return averagingFrequency; }
   @Override public IntParam numWorkers() { return numWorkers; }
   @Override public LongParam seed() { return seed; }
+  @Override public Param<String> trainer() { return trainer; }
 
   /** DL4J's zip of the trained network. */
   public byte[] networkBytes() {

@@ -42,6 +42,15 @@ class AutoencoderDetectorTest extends SparkTestBase {
   }
 
   @Test
+  void givenDl4jSparkTrainer_whenFit_thenItLearnsTheSubspaceToo() {
+    Dataset<Row> train = SyntheticData.lowRank(spark, 2000, 0, 8, 2, 31);
+    AutoencoderModel model = small().setNumWorkers(2).setTrainer("dl4j-spark").fit(train);
+    double auc = new AnomalyEvaluator().evaluate(model.transform(SyntheticData.lowRank(spark, 800, 40, 8, 2, 31)));
+    assertTrue(auc > 0.95, "AUC " + auc);
+    assertEquals("dl4j-spark", model.getTrainer());
+  }
+
+  @Test
   void givenSameSeedAndPartitions_whenFitTwice_thenIdenticalScores() {
     Dataset<Row> train = SyntheticData.lowRank(spark, 600, 10, 5, 2, 7);
     double[] a = orderedScores(small().setEpochs(3).setNumWorkers(2).fit(train).transform(train));

@@ -42,7 +42,12 @@ class PcaPersistenceTest extends SparkTestBase {
     PcaModel loaded = PcaModel.load(path);
     assertEquals(model.uid(), loaded.uid());
     for (ParamPair<?> p : model.extractParamMap().toList()) {
-      assertEquals(p.value(), loaded.getOrDefault(loaded.getParam(p.param().name())), p.param().name());
+      Object after = loaded.getOrDefault(loaded.getParam(p.param().name()));
+      if (p.value() instanceof String[] names) {
+        assertArrayEquals(names, (String[]) after, p.param().name());
+      } else {
+        assertEquals(p.value(), after, p.param().name());
+      }
     }
     assertArrayEquals(PcaDetectorTest.scores(model.transform(data)), PcaDetectorTest.scores(loaded.transform(data)), 0.0);
     String metadata = Files.readString(dir.resolve("pca/metadata/part-00000"), StandardCharsets.UTF_8);

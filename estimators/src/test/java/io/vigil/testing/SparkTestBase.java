@@ -24,6 +24,8 @@ public abstract class SparkTestBase {
         .master("local[2]")
         .appName("vigil-tests")
         .config("spark.ui.enabled", "false")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryo.registrator", io.vigil.core.VigilKryoRegistrator.REGISTRATORS)
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC")

@@ -24,6 +24,15 @@ class VaeDetectorTest extends SparkTestBase {
   }
 
   @Test
+  void givenDl4jSparkTrainer_whenFit_thenRefusedBecauseItCannotPretrain() {
+    VaeDetector d = small().setEpochs(1);
+    d.set(d.trainer(), "dl4j-spark");
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> d.fit(SyntheticData.lowRank(spark, 100, 0, 4, 1, 1)));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("trainer 'vigil'"), e.getMessage());
+  }
+
+  @Test
   void givenLowRankData_whenTrainedByPretrainingOnTwoWorkers_thenOffSubspaceRowsScoreHigher() {
     Dataset<Row> train = SyntheticData.lowRank(spark, 2000, 0, 8, 2, 51);
     VaeModel model = small().setNumWorkers(2).fit(train);

@@ -7,6 +7,7 @@ import io.vigil.jobs.EvaluateJob;
 import io.vigil.jobs.JobConfig;
 import io.vigil.jobs.JobContext;
 import io.vigil.jobs.MetricTable;
+import io.vigil.jobs.NightlyJob;
 import io.vigil.jobs.PrepareJob;
 import io.vigil.jobs.RunJob;
 import io.vigil.jobs.ScoreJob;
@@ -28,7 +29,7 @@ import scopt.Read$;
 
 /**
  * The command line: {@code vigil <command> [options]}, commands prepare, train, score, evaluate, run,
- * bench and sql, each with {@code --help}. The only class that knows scopt; jobs live in
+ * nightly, bench and sql, each with {@code --help}. The only class that knows scopt; jobs live in
  * {@code io.vigil.jobs}.
  */
 public final class VigilCli {
@@ -41,6 +42,7 @@ public final class VigilCli {
     COMMANDS.put("score", "score the input with the current model into partition run_date=D of the score table");
     COMMANDS.put("evaluate", "metrics of a scored date: metrics table row, metrics.json, PNGs");
     COMMANDS.put("run", "prepare (if needed), train, score and evaluate, then print the metric table");
+    COMMANDS.put("nightly", "scheduled run for --date: reuse or retrain each model, score the date, metrics + drift");
     COMMANDS.put("bench", "time train and score against same-run baselines; CSV/JSON/Markdown results");
     COMMANDS.put("sql", "run a read-only SQL query over the warehouse tables");
   }
@@ -113,7 +115,10 @@ public final class VigilCli {
     if (a.conf == null) {
       throw new IllegalArgumentException("--conf FILE is required.");
     }
-    JobContext ctx = JobContext.of(spark, JobConfig.load(a.conf, a.output, a.sets));
+    // ${run_date} in a config names the date's input (e.g. score.path = /landing/date=${run_date}).
+    Map<String, String> sets = new java.util.LinkedHashMap<>(a.sets);
+    sets.putIfAbsent("run_date", a.date);
+    JobContext ctx = JobContext.of(spark, JobConfig.load(a.conf, a.output, sets));
     switch (a.command) {
       case "prepare":
         PrepareJob.run(ctx).forEach((k, v) -> System.out.printf("%-20s %,d rows%n", k, v));
@@ -149,6 +154,13 @@ public final class VigilCli {
             ctx.warehouse().root(), a.date, ctx.datasetKey());
         break;
       }
+      case "nightly": {
+        List<Map<String, Object>> rows = NightlyJob.run(ctx, detectors(ctx, a), a.date);
+        System.out.println();
+        System.out.print(MetricTable.format(rows));
+        rows.forEach(r -> System.out.println(NightlyJob.summary(r)));
+        break;
+      }
       case "bench": {
         List<Map<String, Object>> rows = BenchJob.run(ctx, detectors(ctx, a), a.repeat, a.scale, a.results);
         rows.forEach(r -> System.out.printf("%-8s %-6s %,10d rows  %8.3f s  %,12.0f rows/s   baseline %s: %8.3f s"
@@ -166,10 +178,26 @@ public final class VigilCli {
     return Detectors.parseList(a.detector != null ? a.detector : ctx.config().get("detectors", "all"));
   }
 
-  /** local[*] unless --master is given or spark-submit already chose one. */
+  /**
+   * local[*] unless --master is given or spark-submit already chose one. Kryo with ND4J's registrator
+   * (INDArrays in DL4J's DataSets) unless spark-submit set a serializer.
+   */
   static SparkSession session(CliArgs a) {
     String master = a.master != null ? a.master : System.getProperty("spark.master", "local[*]");
-    return SparkSession.builder().appName("vigil " + a.command).master(master)
+    SparkSession.Builder builder = SparkSession.builder();
+    // The vigil catalog over <output>/catalog, so SQL sees vigil.<table> (spark-submit settings win).
+    String catalogDir = new org.apache.hadoop.fs.Path(a.output, "catalog").toString();
+    if (!catalogDir.contains("://") && !catalogDir.startsWith("/")) {
+      catalogDir = java.nio.file.Path.of(catalogDir).toAbsolutePath().normalize().toString();
+    }
+    // The catalog's warehouse always follows --output (the tables live there); the rest defers to spark-submit.
+    io.vigil.jobs.Tables.catalogConf(catalogDir).forEach((k, v) -> builder.config(k,
+        k.endsWith(".warehouse") ? v : System.getProperty(k, v)));
+    return builder.appName("vigil " + a.command).master(master)
+        .config("spark.serializer", System.getProperty("spark.serializer",
+            "org.apache.spark.serializer.KryoSerializer"))
+        .config("spark.kryo.registrator", System.getProperty("spark.kryo.registrator",
+            io.vigil.core.VigilKryoRegistrator.REGISTRATORS))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate();
@@ -204,12 +232,12 @@ public final class VigilCli {
       this.<String>opt("master", STRING).valueName("URL")
           .text("Spark master; default local[*], or what spark-submit set")
           .action((v, c) -> { c.master = v; return c; });
-      if (List.of("train", "score", "evaluate", "run", "bench").contains(command)) {
+      if (List.of("train", "score", "evaluate", "run", "nightly", "bench").contains(command)) {
         this.<String>opt("detector", STRING).valueName("NAMES")
             .text("a detector " + Detectors.names() + ", a comma list, or all; default: the config's detectors")
             .action((v, c) -> { c.detector = v; return c; });
       }
-      if (List.of("score", "evaluate", "run").contains(command)) {
+      if (List.of("score", "evaluate", "run", "nightly").contains(command)) {
         this.<String>opt("date", STRING).valueName("YYYY-MM-DD")
             .text("the run date (score table partition); default today (UTC)")
             .validate(v -> validDate(v))
@@ -241,7 +269,8 @@ public final class VigilCli {
             .action((v, c) -> { c.confDir = v; return c; });
       }
       if (command.equals("sql")) {
-        this.<String>arg("QUERY", STRING).text("a SELECT over the tables under <output>/tables (by directory name)")
+        this.<String>arg("QUERY", STRING).text("a SELECT over the warehouse tables: vigil.<table> (e.g. vigil.metrics) or"
+            + " the bare table name")
             .action((v, c) -> { c.query = v; return c; });
       }
       if (!command.equals("sql")) {

@@ -3,9 +3,11 @@ package io.vigil.jobs;
 import static org.apache.spark.sql.functions.lit;
 
 import io.vigil.core.AnomalyDetector;
+import io.vigil.core.AnomalyModel;
 import io.vigil.core.SharedParams;
 import io.vigil.data.InputCheck;
 import io.vigil.detectors.Detectors;
+import io.vigil.eval.AnomalyEvaluator;
 import io.vigil.ocsvm.OneClassSvmDetector;
 import io.vigil.ocsvm.OneClassSvmModel;
 import java.io.IOException;
@@ -82,10 +84,16 @@ public final class BenchJob {
       double scoreSeconds = median(repeat, () -> fitted[0].transform(ctx.spark().read().parquet(scoreInput))
           .select("score", inputCols.toArray(new String[0])).write().mode(SaveMode.Overwrite)
           .parquet(work + "/scored-" + name));
-      rows.add(row(c, name, "train", trainCount, trainSeconds, "feature pipeline fit", featureFit));
+      Map<String, Object> trainRow = row(c, name, "train", trainCount, trainSeconds, "feature pipeline fit",
+          featureFit);
+      trainRow.put("test_roc_auc", testAuc(ctx, fitted[0]));
+      rows.add(trainRow);
       rows.add(row(c, name, "score", scoreRows, scoreSeconds, "parquet read+write (IO floor)", ioFloor));
       if (name.equals(OneClassSvmDetector.NAME)) {
         rows.add(ocsvmEnsembleVersusSingleFit(ctx, trainRows, fitted[0], repeat));
+      }
+      if (name.equals(io.vigil.autoencoder.AutoencoderDetector.NAME)) {
+        rows.add(vigilVersusDl4jSparkTrainer(ctx, trainRows, stages, params, repeat));
       }
     }
     trainRows.unpersist();
@@ -126,6 +134,42 @@ public final class BenchJob {
     return r;
   }
 
+  /** ROC AUC of a fitted pipeline on the config's labelled test rows (reported, never used to choose). */
+  private static double testAuc(JobContext ctx, PipelineModel model) {
+    if (!ctx.config().has("test.path")) {
+      return Double.NaN;
+    }
+    Dataset<Row> test = ctx.readChecked("test.path").valid();
+    AnomalyModel<?> detector = io.vigil.threshold.Thresholds.detectorOf(model);
+    return new AnomalyEvaluator().setScoreCol(detector.getScoreCol()).setLabelCol(ctx.labelCol())
+        .evaluate(model.transform(test));
+  }
+
+  /**
+   * The autoencoder trained by Vigil's parameter averaging against dl4j-spark's training master: same
+   * rows, feature pipeline, network, epochs, schedule and seed; time and test ROC AUC of each.
+   */
+  static Map<String, Object> vigilVersusDl4jSparkTrainer(JobContext ctx, Dataset<Row> trainRows,
+      List<PipelineStage> stages, Map<String, String> params, int repeat) {
+    PipelineModel[] fitted = new PipelineModel[2];
+    double[] seconds = new double[2];
+    String[] trainers = {"vigil", "dl4j-spark"};
+    for (int i = 0; i < 2; i++) {
+      Map<String, String> p = new LinkedHashMap<>(params);
+      p.put("trainer", trainers[i]);
+      List<PipelineStage> s = new ArrayList<>(stages.subList(0, stages.size() - 1));
+      s.add(Detectors.create(io.vigil.autoencoder.AutoencoderDetector.NAME, p));
+      Pipeline pipeline = new Pipeline().setStages(s.toArray(new PipelineStage[0]));
+      final int k = i;
+      seconds[i] = median(repeat, () -> fitted[k] = pipeline.fit(trainRows));
+    }
+    Map<String, Object> r = row(ctx.config(), io.vigil.autoencoder.AutoencoderDetector.NAME,
+        "train (vigil trainer)", trainRows.count(), seconds[0], "train (dl4j-spark trainer)", seconds[1]);
+    r.put("test_roc_auc", testAuc(ctx, fitted[0]));
+    r.put("baseline_test_roc_auc", testAuc(ctx, fitted[1]));
+    return r;
+  }
+
   private static Map<String, Object> row(JobConfig c, String detector, String stage, long rows, double seconds,
       String baseline, double baselineSeconds) {
     Map<String, Object> r = new LinkedHashMap<>();
@@ -140,6 +184,8 @@ public final class BenchJob {
     r.put("baseline_rows_per_s", rows / baselineSeconds);
     // For score: throughput relative to the IO floor (1.0 = as fast as copying the table).
     r.put("ratio_vs_baseline", stage.equals("score") ? baselineSeconds / seconds : seconds / baselineSeconds);
+    r.put("test_roc_auc", Double.NaN);
+    r.put("baseline_test_roc_auc", Double.NaN);
     r.put("measured_at", Instant.now().toString());
     return r;
   }
@@ -172,7 +218,7 @@ public final class BenchJob {
         List<String> cells = new ArrayList<>();
         for (String col : cols) {
           Object v = r.get(col);
-          cells.add(v instanceof Double x ? String.format("%.4g", x) : String.valueOf(v));
+          cells.add(v instanceof Double x ? (x.isNaN() ? "" : String.format("%.4g", x)) : String.valueOf(v));
         }
         csv.append(String.join(",", cells)).append('\n');
         md.append("| ").append(String.join(" | ", cells)).append(" |\n");

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.eval.AnomalyEvaluator;
 import io.vigil.eval.Charts;
+import io.vigil.eval.Drift;
 import io.vigil.eval.EvaluationSummary;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,8 +23,14 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * evaluate: read partition (run_date, detector) of the score table and write the metric summary:
- * a row appended to the metrics table, {@code metrics.json}, {@code histogram.png} and
+ * the row (run_date, dataset, protocol, detector) of the metrics table {@code vigil.metrics}
+ * (replaced on a rerun, in one commit), {@code metrics.json}, {@code histogram.png} and
  * {@code roc_pr.png} under {@code reports/D/<dataset>/<detector>/}.
+ *
+ * <p>Drift, labelled or not: the PSI of the run's scores against the training scores
+ * ({@link Drift}, bins stored in model-info.json) and the share of rows flagged against the share of
+ * training rows above the threshold; {@code drift_alarm} when PSI exceeds {@code drift.psiAlarm}
+ * (default 0.2). Without a label column the ranking metrics are null and no charts are drawn.
  */
 public final class EvaluateJob {
 
@@ -36,11 +43,41 @@ public final class EvaluateJob {
       "f2", DataTypes.DoubleType, "threshold", DataTypes.DoubleType,
       "threshold_strategy", DataTypes.StringType, "n_train", DataTypes.LongType,
       "n_test", DataTypes.LongType, "n_test_anomalies", DataTypes.LongType, "n_flagged", DataTypes.LongType,
-      "rows_rejected", DataTypes.LongType, "evaluated_at", DataTypes.StringType);
+      "rows_rejected", DataTypes.LongType, "share_flagged", DataTypes.DoubleType,
+      "expected_share_flagged", DataTypes.DoubleType, "psi", DataTypes.DoubleType,
+      "drift_alarm", DataTypes.BooleanType, "retrained", DataTypes.BooleanType,
+      "evaluated_at", DataTypes.StringType);
+
+  /** Column comments of vigil.metrics. */
+  static final Map<String, String> COLUMN_COMMENTS = Map.ofEntries(
+      Map.entry("dataset", "config key dataset"), Map.entry("protocol", "config key protocol"),
+      Map.entry("detector", "detector name"), Map.entry("model_version", "registry version that scored the run"),
+      Map.entry("run_date", "run date (yyyy-MM-dd)"),
+      Map.entry("roc_auc", "ROC AUC of the scores against the labels (null without labels)"),
+      Map.entry("pr_auc", "average precision (area under the PR curve; null without labels)"),
+      Map.entry("accuracy", "accuracy at the threshold"), Map.entry("precision", "precision at the threshold"),
+      Map.entry("recall", "recall at the threshold"), Map.entry("f1", "F1 at the threshold"),
+      Map.entry("f2", "F2 at the threshold"), Map.entry("threshold", "the model's score threshold"),
+      Map.entry("threshold_strategy", "how the threshold was chosen"),
+      Map.entry("n_train", "training rows of the model"), Map.entry("n_test", "rows scored in the run"),
+      Map.entry("n_test_anomalies", "labelled anomalies among them (null without labels)"),
+      Map.entry("n_flagged", "rows at or above the threshold"),
+      Map.entry("rows_rejected", "input rows rejected by the input policy (input.invalid = skip)"),
+      Map.entry("share_flagged", "n_flagged / n_test"),
+      Map.entry("expected_share_flagged", "share of training rows at or above the threshold"),
+      Map.entry("psi", "population stability index of the run's scores against the training scores"),
+      Map.entry("drift_alarm", "true when psi > drift.psiAlarm"),
+      Map.entry("retrained", "true when this run trained a new model first (nightly)"),
+      Map.entry("evaluated_at", "when this row was written (UTC)"));
 
   private EvaluateJob() {}
 
   public static Map<String, Object> run(JobContext ctx, String detector, String runDate) {
+    return run(ctx, detector, runDate, false);
+  }
+
+  /** As {@link #run(JobContext, String, String)}; {@code retrained} is recorded in the metrics row. */
+  public static Map<String, Object> run(JobContext ctx, String detector, String runDate, boolean retrained) {
     JobConfig c = ctx.config();
     Warehouse wh = ctx.warehouse();
     String reportDir = wh.reportDir(runDate, ctx.datasetKey(), detector);
@@ -56,53 +93,96 @@ public final class EvaluateJob {
     ctx.describe("vigil-evaluate-" + detector, "Vigil evaluate " + detector + " for " + runDate);
 
     String table = wh.table(c.get("scores.table"));
-    String partition = table + "/run_date=" + runDate + "/detector=" + detector;
-    EvaluationSummary summary;
-    long flagged;
-    if (!wh.exists(partition)) {
-      summary = AnomalyEvaluator.summarize(emptyScores(ctx), "score", "label", threshold, 200, 50);
-      flagged = 0;
-    } else {
-      Dataset<Row> rows = ctx.spark().read().parquet(table)
-          .where(col("run_date").cast("string").equalTo(lit(runDate)).and(col("detector").equalTo(lit(detector))))
-          .select("score", ctx.labelCol());
-      summary = AnomalyEvaluator.summarize(rows, "score", ctx.labelCol(), threshold, 200, 50);
-      flagged = summary.truePositives() + summary.falsePositives();
-    }
+    Dataset<Row> rows = Tables.exists(ctx.spark(), table)
+        ? Tables.read(ctx.spark(), table).where(col("run_date").equalTo(lit(runDate))
+            .and(col("detector").equalTo(lit(detector))))
+        : emptyScores(ctx);
+    boolean labelled = java.util.Arrays.asList(rows.columns()).contains(ctx.labelCol());
+    Dataset<Row> scores = rows.select(labelled ? new org.apache.spark.sql.Column[] {col("score"),
+        col(ctx.labelCol())} : new org.apache.spark.sql.Column[] {col("score")}).persist();
     Map<String, Object> m = new LinkedHashMap<>();
+    EvaluationSummary summary = null;
+    long n;
+    long flagged;
+    try {
+      n = scores.count();
+      flagged = scores.where(col("score").geq(threshold)).count();
+      if (labelled) {
+        summary = AnomalyEvaluator.summarize(scores, "score", ctx.labelCol(), threshold, 200, 50);
+      }
+      double[] edges = doubles(modelInfo.path("train_score_edges"));
+      double[] expected = doubles(modelInfo.path("train_score_shares"));
+      double psi = edges == null || expected == null || n == 0 ? Double.NaN
+          : Drift.psi(expected, Drift.shares(scores, "score", edges));
+      m.put("psi", psi);
+      m.put("drift_alarm", psi > Double.parseDouble(c.get("drift.psiAlarm", "0.2")));
+    } finally {
+      scores.unpersist();
+    }
     m.put("dataset", c.get("dataset"));
     m.put("protocol", c.get("protocol", "custom"));
     m.put("detector", detector);
     m.put("model_version", version);
     m.put("run_date", runDate);
-    m.putAll(summary.metrics());
+    if (summary != null) {
+      m.putAll(summary.metrics());
+    } else {
+      for (String k : List.of("roc_auc", "pr_auc", "accuracy", "precision", "recall", "f1", "f2")) {
+        m.put(k, Double.NaN);
+      }
+      m.put("threshold", threshold);
+      m.put("n_test", n);
+      m.put("n_test_anomalies", null);
+    }
     m.put("threshold_strategy", modelInfo.path("threshold_strategy").asText());
     m.put("n_train", modelInfo.path("n_train").asLong());
     m.put("n_flagged", flagged);
     m.put("rows_rejected", scoreInfo.path("rows_rejected").asLong());
+    m.put("share_flagged", n == 0 ? Double.NaN : (double) flagged / n);
+    m.put("expected_share_flagged", modelInfo.has("train_share_flagged")
+        ? modelInfo.path("train_share_flagged").asDouble() : Double.NaN);
+    m.put("retrained", retrained);
     m.put("evaluated_at", Instant.now().toString());
 
     String title = ctx.datasetKey() + " / " + detector + " / " + runDate;
     wh.writeJson(reportDir + "/metrics.json", m);
-    wh.writeBytes(reportDir + "/histogram.png", Charts.histogramPng(summary, "Scores by class: " + title));
-    wh.writeBytes(reportDir + "/roc_pr.png", Charts.curvesPng(summary, "ROC and PR: " + title));
-    appendMetricsRow(ctx, m);
+    if (summary != null) {
+      wh.writeBytes(reportDir + "/histogram.png", Charts.histogramPng(summary, "Scores by class: " + title));
+      wh.writeBytes(reportDir + "/roc_pr.png", Charts.curvesPng(summary, "ROC and PR: " + title));
+    }
+    upsertMetricsRow(ctx, m);
     return m;
   }
 
-  private static void appendMetricsRow(JobContext ctx, Map<String, Object> m) {
+  private static double[] doubles(JsonNode array) {
+    if (!array.isArray()) {
+      return null;
+    }
+    double[] out = new double[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).asDouble();
+    }
+    return out;
+  }
+
+  /** The metric row of (run_date, dataset, protocol, detector): its own partition, replaced in one commit. */
+  private static void upsertMetricsRow(JobContext ctx, Map<String, Object> m) {
     Object[] values = new Object[METRICS_SCHEMA.size()];
     for (int i = 0; i < values.length; i++) {
       String name = METRICS_SCHEMA.fields()[i].name();
       Object v = m.get(name);
       DataType t = METRICS_SCHEMA.fields()[i].dataType();
-      if (v instanceof Number n) {
-        v = t.equals(DataTypes.LongType) ? (Object) n.longValue() : (Object) n.doubleValue();
+      if (v instanceof Number num) {
+        v = t.equals(DataTypes.LongType) ? (Object) num.longValue() : (Object) num.doubleValue();
+      }
+      if (v instanceof Double d && d.isNaN()) {
+        v = null; // SQL users filter on NULL, not NaN
       }
       values[i] = v;
     }
-    ctx.spark().createDataFrame(List.of(RowFactory.create(values)), METRICS_SCHEMA).coalesce(1)
-        .write().mode(SaveMode.Append).parquet(ctx.warehouse().metricsTable());
+    Tables.replacePartitions(ctx.spark().createDataFrame(List.of(RowFactory.create(values)), METRICS_SCHEMA)
+            .coalesce(1), ctx.warehouse().metricsTable(), List.of("run_date", "dataset", "protocol", "detector"),
+        "Vigil run metrics: one row per (run_date, dataset, protocol, detector)", COLUMN_COMMENTS);
   }
 
   private static Dataset<Row> emptyScores(JobContext ctx) {

@@ -20,13 +20,25 @@ import org.apache.spark.sql.SaveMode;
 /**
  * score: load a model version (default: current), score the input (score.path, else test.path) and
  * replace partition {@code run_date=D/detector=X} of the score table with the input columns plus
- * {@code score}, {@code prediction}, {@code detector} and {@code model_version}. A rerun of the same date
- * replaces the partition (dynamic partition overwrite), never appends to it.
+ * {@code score}, {@code prediction}, {@code top_features} (the names of the features that contribute most
+ * to the score when the detector's explainTopK is set, else null: every partition has the same
+ * columns), {@code detector} and {@code model_version}. A rerun of the same date
+ * replaces the partition in one Iceberg commit ({@link Tables}), never appends to it; a run that dies
+ * before the commit leaves the previous rows.
  */
 public final class ScoreJob {
 
-  public static final List<String> ADDED_COLUMNS = List.of("score", "prediction", "detector", "model_version",
-      "run_date");
+  public static final List<String> ADDED_COLUMNS = List.of("score", "prediction", "top_features", "detector",
+      "model_version", "run_date");
+
+  /** Comments of the columns the score table adds (input columns are described as such). */
+  static final Map<String, String> COLUMN_COMMENTS = Map.of(
+      "score", "anomaly score; higher = more anomalous",
+      "prediction", "1.0 = anomaly (score >= the model's threshold), else 0.0",
+      "top_features", "names of the features contributing most to the score (when explainTopK is set), else null",
+      "detector", "detector name (pca, ae, vae, ocsvm, iforest)",
+      "model_version", "registry version of the model that scored the row",
+      "run_date", "the run date (yyyy-MM-dd) the row was scored for");
 
   private ScoreJob() {}
 
@@ -54,19 +66,21 @@ public final class ScoreJob {
     inputCols.forEach(name -> out.add(col("`" + name + "`")));
     out.add(col(detectorModel.getScoreCol()).as("score"));
     out.add(col(detectorModel.getPredictionCol()).as("prediction"));
+    out.add(detectorModel.getExplainTopK() > 0
+        ? col(io.vigil.core.Explanations.topFeaturesCol(detectorModel.getScoreCol())).as("top_features")
+        : lit(null).cast("array<string>").as("top_features"));
     Dataset<Row> scored = model.transform(input.valid()).select(out.toArray(new Column[0]))
         .withColumn("detector", lit(detector))
         .withColumn("model_version", lit(modelVersion))
         .withColumn("run_date", lit(runDate));
     String table = wh.table(c.get("scores.table"));
-    String partition = table + "/run_date=" + runDate + "/detector=" + detector;
     long rows = input.rows() - input.rejected();
     if (rows == 0) {
-      // Dynamic overwrite replaces only partitions that receive rows: clear this one explicitly.
-      wh.delete(partition);
+      // An overwrite replaces only partitions that receive rows: clear this one explicitly.
+      Tables.deleteWhere(ctx.spark(), table, Map.of("run_date", runDate, "detector", detector));
     } else {
-      scored.write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
-          .partitionBy("run_date", "detector").parquet(table);
+      Tables.replacePartitions(scored, table, List.of("run_date", "detector"),
+          "Vigil anomaly scores: the input rows, one partition per (run_date, detector)", COLUMN_COMMENTS);
     }
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("detector", detector);

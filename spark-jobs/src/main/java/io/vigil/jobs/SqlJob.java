@@ -11,8 +11,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * sql: registers every table under {@code <output>/tables} as a view of the same name (e.g.
- * {@code metrics}, {@code kdd_honest_scores}) and runs one query. Read-only: only SELECT, WITH, SHOW,
+ * sql: runs one query over the warehouse's tables: by catalog name ({@code vigil.metrics},
+ * {@code vigil.kdd_honest_scores}; the command line registers the {@code vigil} catalog over
+ * {@code <output>/catalog}) or, in any session, by bare name (each table is also a temporary view). Read-only: only SELECT, WITH, SHOW,
  * DESCRIBE and EXPLAIN statements are accepted.
  */
 public final class SqlJob {
@@ -25,13 +26,13 @@ public final class SqlJob {
       throw new IllegalArgumentException("vigil sql is read-only: a query must start with SELECT, WITH, SHOW,"
           + " DESCRIBE or EXPLAIN, not " + head + ".");
     }
-    Path tables = new Path(warehouse.root(), "tables");
+    Path tables = new Path(warehouse.catalogDir());
     try {
       FileSystem fs = tables.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (fs.exists(tables)) {
         for (FileStatus st : fs.listStatus(tables)) {
           if (st.isDirectory() && !st.getPath().getName().startsWith(".")) {
-            spark.read().parquet(st.getPath().toString()).createOrReplaceTempView(st.getPath().getName());
+            Tables.read(spark, st.getPath().toString()).createOrReplaceTempView(st.getPath().getName());
           }
         }
       }

@@ -1,8 +1,11 @@
 package io.vigil.jobs;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.vigil.core.AnomalyDetector;
 import io.vigil.core.AnomalyModel;
 import io.vigil.core.SharedParams;
+import io.vigil.eval.Drift;
 import io.vigil.data.InputCheck;
 import io.vigil.detectors.Detectors;
 import io.vigil.eval.ScoreCurve;
@@ -30,7 +33,7 @@ import org.apache.spark.storage.StorageLevel;
 public final class TrainJob {
 
   private static final DateTimeFormatter VERSION =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
   /** What a training run produced. */
   public record Result(String detector, String version, String modelPath, Map<String, Object> info) {}
@@ -78,6 +81,18 @@ public final class TrainJob {
         scored.unpersist();
       }
     }
+    // The training-score distribution: the baseline of the drift figures (PSI) of later runs.
+    Dataset<Row> trainScores = detectorModel.scoreOnly(stagesBefore(model).transform(train.valid()))
+        .select(detectorModel.getScoreCol()).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      double[] edges = Drift.edges(trainScores, detectorModel.getScoreCol());
+      info.put("train_score_edges", edges);
+      info.put("train_score_shares", Drift.shares(trainScores, detectorModel.getScoreCol(), edges));
+      long above = trainScores.where(col(detectorModel.getScoreCol()).geq(detectorModel.getThreshold())).count();
+      info.put("train_share_flagged", (double) above / detectorModel.getNumTrainingRows());
+    } finally {
+      trainScores.unpersist();
+    }
     String version = VERSION.format(Instant.now());
     String path = ctx.warehouse().modelDir(ctx.datasetKey(), detectorName, version);
     try {
@@ -99,10 +114,14 @@ public final class TrainJob {
     info.put("num_features", detectorModel.getNumFeatures());
     info.put("features_numeric", c.getList("features.numeric"));
     info.put("features_categorical", c.getList("features.categorical"));
+    info.put("train_path", c.get("train.path"));
     info.put("params", paramsOf(detectorModel));
+    info.put("model_sha256", ctx.warehouse().treeSha256(path));
     info.put("train_seconds", (System.nanoTime() - start) / 1e9);
     ctx.warehouse().writeJson(path + "/model-info.json", info);
+    // The pointer moves last: a run that dies before this line leaves the previous current model.
     ctx.warehouse().setCurrentVersion(ctx.datasetKey(), detectorName, version);
+    ctx.warehouse().pruneVersions(ctx.datasetKey(), detectorName, Integer.parseInt(c.get("registry.keep", "5")));
     return new Result(detectorName, version, path, info);
   }
 

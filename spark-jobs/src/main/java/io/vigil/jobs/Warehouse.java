@@ -22,8 +22,8 @@ import org.apache.hadoop.fs.Path;
  * prepared/                                  prepared input tables (prepare)
  * models/&lt;dataset&gt;/&lt;detector&gt;/&lt;version&gt;/   PipelineModel + model-info.json (train)
  * models/&lt;dataset&gt;/&lt;detector&gt;/current        the version score uses by default
- * tables/&lt;scores.table&gt;/run_date=D/detector=X/   scored rows (score)
- * tables/metrics/                             one row per evaluation (evaluate)
+ * catalog/&lt;scores.table&gt;/                    Iceberg table vigil.&lt;scores.table&gt;: scored rows by run_date, detector
+ * catalog/metrics/                            Iceberg table vigil.metrics: one row per (run_date, dataset, protocol, detector)
  * reports/D/&lt;dataset&gt;/&lt;detector&gt;/             metrics.json, histogram.png, curves.png (evaluate)
  * </pre>
  */
@@ -35,7 +35,14 @@ public final class Warehouse {
   private final Configuration hadoop;
 
   public Warehouse(String root, Configuration hadoop) {
-    this.root = new Path(root);
+    try {
+      // Qualified (scheme + absolute path): Iceberg table locations and the catalog must not depend on
+      // the working directory.
+      Path p = new Path(root);
+      this.root = p.getFileSystem(hadoop).makeQualified(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot resolve the warehouse root " + root, e);
+    }
     this.hadoop = hadoop;
   }
 
@@ -51,8 +58,17 @@ public final class Warehouse {
     return new Path(modelsDir(datasetKey, detector), version).toString();
   }
 
+  /** The Iceberg catalog directory ({@link Tables}): one table per subdirectory. */
+  public String catalogDir() {
+    return new Path(root, "catalog").toString();
+  }
+
+  /** The location of table {@code vigil.<name>}. */
   public String table(String name) {
-    return new Path(root, "tables/" + name).toString();
+    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException("Table name '" + name + "' must be letters, digits and underscores.");
+    }
+    return new Path(catalogDir(), name).toString();
   }
 
   public String metricsTable() {
@@ -86,6 +102,71 @@ public final class Warehouse {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * SHA-256 over the files under {@code dir} (relative path and content, in path order), except
+   * model-info.json: the registry's fingerprint of a model version.
+   */
+  public String treeSha256(String dir) {
+    try {
+      Path base = new Path(dir);
+      FileSystem fs = base.getFileSystem(hadoop);
+      java.util.TreeMap<String, Path> files = new java.util.TreeMap<>();
+      org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(base, true);
+      String prefix = fs.makeQualified(base).toString() + "/";
+      while (it.hasNext()) {
+        Path p = it.next().getPath();
+        String rel = p.toString().substring(prefix.length());
+        if (!rel.equals("model-info.json") && !p.getName().endsWith(".crc")) {
+          files.put(rel, p);
+        }
+      }
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      for (java.util.Map.Entry<String, Path> e : files.entrySet()) {
+        md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+        try (InputStream in = fs.open(e.getValue())) {
+          md.update(in.readAllBytes());
+        }
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The registered versions of a detector, oldest first (version names sort by time). */
+  public java.util.List<String> versions(String datasetKey, String detector) {
+    try {
+      Path dir = new Path(modelsDir(datasetKey, detector));
+      FileSystem fs = dir.getFileSystem(hadoop);
+      if (!fs.exists(dir)) {
+        return java.util.List.of();
+      }
+      java.util.List<String> out = new java.util.ArrayList<>();
+      for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
+        if (st.isDirectory() && fs.exists(new Path(st.getPath(), "model-info.json"))) {
+          out.add(st.getPath().getName());
+        }
+      }
+      java.util.Collections.sort(out);
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes the oldest versions beyond the newest {@code keep}, never the current one. */
+  public void pruneVersions(String datasetKey, String detector, int keep) {
+    java.util.List<String> all = versions(datasetKey, detector);
+    String current = currentVersion(datasetKey, detector);
+    for (int i = 0; i < all.size() - Math.max(1, keep); i++) {
+      if (!all.get(i).equals(current)) {
+        delete(modelDir(datasetKey, detector, all.get(i)));
+      }
     }
   }
 

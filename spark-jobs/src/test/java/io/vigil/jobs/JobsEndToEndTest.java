@@ -57,12 +57,20 @@ class JobsEndToEndTest extends SparkTestBase {
   }
 
   static String write(String name, List<Row> rows) {
-    String path = dir.resolve("input/" + name).toString();
+    return write(dir, name, rows);
+  }
+
+  static String write(Path base, String name, List<Row> rows) {
+    String path = base.resolve("input/" + name).toString();
     spark.createDataFrame(rows, SCHEMA).repartition(2).write().mode("overwrite").parquet(path);
     return path;
   }
 
   static Map<String, String> config(String output) {
+    return config(dir, output);
+  }
+
+  static Map<String, String> config(Path dir, String output) {
     Map<String, String> c = new HashMap<>();
     c.put("dataset", "synthetic");
     c.put("protocol", "unit");
@@ -105,12 +113,12 @@ class JobsEndToEndTest extends SparkTestBase {
     assertEquals(0, VigilCli.run(new String[] {"run", "--conf", conf, "--output", out, "--detector", "pca",
         "--date", "2026-11-01"}));
     JobContext ctx = context(config);
-    Dataset<Row> scores = spark.read().parquet(ctx.warehouse().table("synthetic_scores"));
+    Dataset<Row> scores = Tables.read(spark, ctx.warehouse().table("synthetic_scores"));
     assertEquals(440, scores.count());
-    assertEquals(List.of("id", "a", "b", "c", "proto", "label", "score", "prediction", "model_version", "run_date",
-        "detector"), List.of(scores.columns()));
+    assertEquals(List.of("id", "a", "b", "c", "proto", "label", "score", "prediction", "top_features", "detector",
+        "model_version", "run_date"), List.of(scores.columns()));
 
-    Path report = Path.of(ctx.warehouse().reportDir("2026-11-01", "synthetic_unit", "pca"));
+    Path report = Path.of(java.net.URI.create(ctx.warehouse().reportDir("2026-11-01", "synthetic_unit", "pca")));
     JsonNode m = new ObjectMapper().readTree(report.resolve("metrics.json").toFile());
     for (String field : List.of("dataset", "protocol", "detector", "roc_auc", "pr_auc", "precision", "recall", "f1",
         "f2", "threshold", "n_train", "n_test", "run_date", "model_version")) {
@@ -160,8 +168,9 @@ class JobsEndToEndTest extends SparkTestBase {
     assertTrue(e.getMessage().contains("'a': 2 rows, 'b': 1 rows; 3 of 50 rows affected"), e.getMessage());
     assertTrue(e.getMessage().contains("score.path"), e.getMessage());
     JobContext ctx = context(config);
-    assertTrue(!ctx.warehouse().exists(ctx.warehouse().table("synthetic_scores") + "/run_date=2026-11-03"),
-        "a failed score run must not leave a partition");
+    String table = ctx.warehouse().table("synthetic_scores");
+    assertTrue(!Tables.exists(spark, table) || Tables.read(spark, table).where("run_date = '2026-11-03'").count() == 0,
+        "a failed score run must not leave rows");
 
     config.put("input.invalid", "skip");
     Map<String, Object> info = ScoreJob.run(context(config), "pca", "2026-11-03", null);
