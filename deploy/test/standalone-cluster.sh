@@ -87,3 +87,34 @@ EXECS=$(cat "$WORK"/work/worker*/app-*/*/stderr | grep -o "Vigil training worker
 echo "training workers ran on: $(echo "$EXECS" | tr '\n' ' ')"
 [[ $(echo "$EXECS" | grep -c executor) -ge 2 ]] || { echo "FAIL: training did not use both executors" >&2; exit 1; }
 echo "standalone cluster test: OK"
+
+# Kill the driver (SIGKILL) while it writes the score partition of a date that already has rows: the
+# previous rows must stay readable and unchanged, and a rerun must complete. The kill lands when the
+# first new data file of vigil.scores appears; if the commit won the race, try again (at most 3 times).
+snapshot() { sql "SELECT count(*) AS n, round(sum(score), 4) AS s FROM vigil.scores WHERE run_date = '2026-11-02'" | grep -E '^\|[0-9]'; }
+BEFORE=$(snapshot)
+HINT="$OUT/catalog/scores/metadata/version-hint.text"
+killed_before_commit=0
+for attempt in 1 2 3; do
+  v0=$(cat "$HINT"); touch "$WORK/marker"
+  "$ROOT/deploy/vigil" nightly --conf "$ROOT/conf/nightly-kdd.conf" --output "$OUT" --detector pca --date 2026-11-02 \
+    > "$WORK/logs/kill-$attempt.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1200); do
+    if find "$OUT/catalog/scores/data" -newer "$WORK/marker" -name '*.parquet' 2>/dev/null | grep -q .; then
+      kill -9 "$PID"; break
+    fi
+    sleep 0.05
+  done
+  wait "$PID" 2>/dev/null || true
+  if [[ "$(cat "$HINT")" == "$v0" ]]; then killed_before_commit=1; echo "kill $attempt: driver killed mid-write"; break; fi
+  echo "kill $attempt: the commit finished first; again"
+done
+[[ $killed_before_commit == 1 ]] || { echo "FAIL: could not kill the driver before its commit in 3 tries" >&2; exit 1; }
+AFTER=$(snapshot)
+echo "before: $BEFORE   after the kill: $AFTER"
+[[ "$BEFORE" == "$AFTER" ]] || { echo "FAIL: the killed run changed run_date 2026-11-02" >&2; exit 1; }
+"$ROOT/deploy/vigil" nightly --conf "$ROOT/conf/nightly-kdd.conf" --output "$OUT" --detector pca --date 2026-11-02 \
+  > "$WORK/logs/rerun-after-kill.log" 2>&1 || { tail -30 "$WORK/logs/rerun-after-kill.log"; exit 1; }
+expect_rows 2026-11-02 "$N2"
+echo "kill-during-write test: OK"

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The autoencoder and the VAE through the shipped configs on the real data. The autoencoder's bars guard
- * what it reaches today (deepad-8020 .9696, kdd-honest .9699 measured); the neural-detectors issue asks
- * for .97 and .98, which it does not reach yet. The VAE's bar is the issue's (.965).
+ * The autoencoder and the VAE through the shipped configs on the real data, at the neural-detectors
+ * issue's bars: deepad-8020 AE >= .97 (1 and 2 workers within .005) and VAE >= .965; kdd-honest (41
+ * features) AE >= .98. Settings were chosen on the validation splits (bench/results/ae-validation-sweep.md).
  */
 @Tag("realdata")
 class NeuralQualityTest extends io.vigil.testing.SparkTestBase {
@@ -35,25 +35,25 @@ class NeuralQualityTest extends io.vigil.testing.SparkTestBase {
   }
 
   @Test
-  void givenDeepad8020_whenTheAutoencoderTrainsOnOneOrTwoWorkers_thenRocAucAtLeast0965AndWithin0005() {
+  void givenDeepad8020_whenTheAutoencoderTrainsOnOneOrTwoWorkers_thenRocAucAtLeast097AndWithin0005() {
     Map<String, Object> two = run("deepad-8020.conf", "2", "2026-11-22");
     Map<String, Object> one = run("deepad-8020.conf", "1", "2026-11-23");
     double a = (Double) two.get("roc_auc");
     double b = (Double) one.get("roc_auc");
-    assertTrue(a >= 0.965, "2 workers: " + two);
+    assertTrue(a >= 0.97, "2 workers: " + two);
     assertEquals(b, a, 0.005, "1 worker " + b + " vs 2 workers " + a);
   }
 
   @Test
   void givenDeepad8020_whenTheVariationalAutoencoderRuns_thenRocAucAtLeast0965() {
-    // The neural-detectors issue's VAE bar (reference .946); measured 0.9676.
+    // The neural-detectors issue's VAE bar (reference .946).
     Map<String, Object> m = run("deepad-8020.conf", "vae", "2", "2026-11-22");
     assertTrue((Double) m.get("roc_auc") >= 0.965, m.toString());
   }
 
   @Test
-  void givenKddHonestAllFeatures_whenTheAutoencoderRuns_thenRocAucAtLeast0965() {
+  void givenKddHonestAllFeatures_whenTheAutoencoderRuns_thenRocAucAtLeast098() {
     Map<String, Object> m = run("kdd-honest.conf", "2", "2026-11-22");
-    assertTrue((Double) m.get("roc_auc") >= 0.965, m.toString());
+    assertTrue((Double) m.get("roc_auc") >= 0.98, m.toString());
   }
 }
