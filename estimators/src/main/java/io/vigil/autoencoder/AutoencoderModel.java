@@ -82,7 +82,7 @@ public class AutoencoderModel extends AnomalyModel<AutoencoderModel> implements 
           INDArray squared = Transforms.pow(reconstruction.sub(x), 2, false);
           // A feature's contribution is its squared error: the score is their mean.
           return new BatchScoring.Scores(squared.mean(1).castTo(DataType.DOUBLE).toDoubleVector(),
-              explain ? squared.toFloatMatrix() : null);
+              explain ? squared.dup('c').data().asFloat() : null);
         }, getExplainTopK(), getFeatureNames());
   }
 

@@ -36,8 +36,11 @@ public final class BatchScoring {
 
   public static final int BATCH_ROWS = 4096;
 
-  /** A batch's scores (one per row) and, when asked for, each row's per-feature contributions. */
-  public record Scores(double[] scores, float[][] contributions) {}
+  /**
+   * A batch's scores (one per row) and, when asked for, each row's per-feature contributions, row-major
+   * ({@code contributions[row * width + feature]}; one flat copy, not one INDArray view per row).
+   */
+  public record Scores(double[] scores, float[] contributions) {}
 
   /** Scores a batch: one score per row of {@code x}, higher = more anomalous. */
   @FunctionalInterface
@@ -119,7 +122,7 @@ public final class BatchScoring {
       int i = next++;
       Object[] extra;
       if (topK > 0) {
-        float[] c = scores.contributions()[i];
+        float[] c = java.util.Arrays.copyOfRange(scores.contributions(), i * width, (i + 1) * width);
         double[] asDouble = new double[c.length];
         for (int j = 0; j < c.length; j++) {
           asDouble[j] = c[j];

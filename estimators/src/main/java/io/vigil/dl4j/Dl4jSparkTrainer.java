@@ -48,8 +48,8 @@ public final class Dl4jSparkTrainer {
       long start = System.nanoTime();
       jsc.setJobGroup("vigil-train-" + label, String.format("Vigil %s: dl4j-spark parameter averaging, epoch"
           + " %d/%d", label, epoch + 1, epochs), false);
-      MultiLayerNetwork net = spark.fit(batches);
-      double loss = net.score();
+      spark.fit(batches);
+      double loss = spark.getScore(); // the workers' mean loss (the returned network's own score is unset)
       if (!Double.isFinite(loss)) {
         throw new IllegalStateException(String.format("%s diverged under dl4j-spark: loss %s in epoch %d; lower the"
             + " learning rate or check the feature scaling.", label, loss, epoch + 1));
