@@ -9,63 +9,21 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK=$(mkdir -p "${1:-$ROOT/target/cluster-test}" && cd "${1:-$ROOT/target/cluster-test}" && pwd)
-JAR="$ROOT/spark-jobs/target/vigil-spark-jobs-0.1.0-SNAPSHOT-all.jar"
-CP_FILE="$ROOT/spark-jobs/target/classpath.txt"
-[[ -f "$JAR" && -f "$CP_FILE" ]] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
-rm -rf "$WORK"/{spark-home,logs,work,warehouse}
-mkdir -p "$WORK"/{spark-home/jars,spark-home/bin,spark-home/conf,logs,work}
-
-# A SPARK_HOME from the resolved jars: workers build executor classpaths from $SPARK_HOME/jars.
-tr ':' '\n' < "$CP_FILE" | grep '\.jar$' | while read -r j; do ln -sf "$j" "$WORK/spark-home/jars/"; done
-export SPARK_HOME="$WORK/spark-home" SPARK_SCALA_VERSION=2.12
-OPENS=$(grep -o -- '--add-opens=[^ ]*' "$ROOT/deploy/vigil" | tr '\n' ' ')
-JFLAGS="-XX:+IgnoreUnrecognizedVMOptions -Djdk.reflect.useDirectMethodHandle=false $OPENS"
-cat > "$SPARK_HOME/bin/spark-submit" <<SUBMIT
-#!/usr/bin/env bash
-exec java $JFLAGS -Xmx3g -Dlog4j2.configurationFile=$ROOT/deploy/log4j2.properties -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit "\$@"
-SUBMIT
-chmod +x "$SPARK_HOME/bin/spark-submit"
-
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-PORT=$((17000 + RANDOM % 1000))
-# shellcheck disable=SC2086
-java $JFLAGS -Xmx512m -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.master.Master \
-  --host 127.0.0.1 --port "$PORT" --webui-port 0 > "$WORK/logs/master.log" 2>&1 &
-PIDS+=($!)
-for i in 1 2; do
-  # shellcheck disable=SC2086
-  java $JFLAGS -Xmx512m -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.worker.Worker \
-    --host 127.0.0.1 --cores 1 --memory 4g --webui-port 0 --work-dir "$WORK/work/worker$i" \
-    "spark://127.0.0.1:$PORT" > "$WORK/logs/worker$i.log" 2>&1 &
-  PIDS+=($!)
-done
-for _ in $(seq 60); do
-  [[ $(grep -c "Registering worker" "$WORK/logs/master.log" || true) -ge 2 ]] && break; sleep 1
-done
-[[ $(grep -c "Registering worker" "$WORK/logs/master.log") -ge 2 ]] || { echo "workers did not register" >&2; cat "$WORK/logs/"*.log; exit 1; }
-echo "cluster: master spark://127.0.0.1:$PORT with 2 workers"
+# shellcheck source=deploy/test/cluster-lib.sh
+source "$ROOT/deploy/test/cluster-lib.sh"
+cluster_setup
+trap cluster_stop EXIT
+cluster_start
 
 OUT="$WORK/warehouse"
-# Inputs: the KDD rows prepared locally (the driver reads ../shared/data); day 1 = honest/val, day 2 = honest/test.
-"$ROOT/deploy/vigil" prepare --conf "$ROOT/conf/nightly-kdd.conf" --output "$OUT" > "$WORK/logs/prepare.log" 2>&1
-mkdir -p "$OUT/landing"
-cp -r "$OUT/prepared/kdd/honest/val" "$OUT/landing/2026-11-01"
-cp -r "$OUT/prepared/kdd/honest/test" "$OUT/landing/2026-11-02"
-
-submit() {
-  "$ROOT/deploy/spark-submit-vigil.sh" --master "spark://127.0.0.1:$PORT" --deploy-mode client \
-    --conf spark.executor.cores=1 --conf spark.executor.memory=3g --conf spark.executor.memoryOverhead=1g \
-    --conf spark.cores.max=2 --conf spark.driver.memory=3g -- \
-    nightly --conf "$ROOT/conf/nightly-kdd.conf" --output "$OUT" --set ae.epochs=2 "$@"
-}
+rm -rf "$OUT"
+prepare_inputs "$OUT"
 for d in 2026-11-01 2026-11-02 2026-11-01; do
   echo "nightly --date $d (cluster)"
-  submit --date "$d" > "$WORK/logs/nightly-$d.log" 2>&1 || { tail -50 "$WORK/logs/nightly-$d.log"; exit 1; }
+  submit --output "$OUT" --date "$d" > "$WORK/logs/nightly-$d.log" 2>&1 || { tail -50 "$WORK/logs/nightly-$d.log"; exit 1; }
 done
 
-sql() { "$ROOT/deploy/vigil" sql --output "$OUT" "$1" 2>/dev/null; }
+sql() { sql_at "$OUT" "$1"; }
 expect_rows() { # date, expected count
   local got
   got=$(sql "SELECT detector, count(*) AS n, count(DISTINCT row_index) AS ids FROM vigil.scores WHERE run_date = '$1' GROUP BY detector ORDER BY detector" | grep -E '^\|(ae|pca) ')
@@ -87,6 +45,58 @@ EXECS=$(cat "$WORK"/work/worker*/app-*/*/stderr | grep -o "Vigil training worker
 echo "training workers ran on: $(echo "$EXECS" | tr '\n' ' ')"
 [[ $(echo "$EXECS" | grep -c executor) -ge 2 ]] || { echo "FAIL: training did not use both executors" >&2; exit 1; }
 echo "standalone cluster test: OK"
+
+# --- Faults (reliability): a worker lost while training and while scoring; the driver killed while training.
+fingerprint() { # warehouse, date: rows and score checksums per detector
+  sql_at "$1" "SELECT detector, count(*) AS n, round(sum(score), 5) AS s, round(max(score), 5) AS mx FROM vigil.scores WHERE run_date = '$2' GROUP BY detector ORDER BY detector" | grep -E '^\|(ae|pca) '
+}
+wait_for_line() { # file, fixed string, timeout seconds
+  for _ in $(seq $(( $3 * 10 ))); do grep -qF "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "FAIL: '$2' did not appear in $1" >&2; tail -20 "$1" >&2; exit 1
+}
+REF_DAY1=$(fingerprint "$OUT" 2026-11-01)
+
+# A worker (and its executor) SIGKILLed while the autoencoder trains: Spark re-runs the lost tasks on the
+# other executor; the trainer's rounds are deterministic, so the scores equal the fault-free run's.
+FAULT="$WORK/warehouse-fault"
+rm -rf "$FAULT"; mkdir -p "$FAULT/landing"; cp -r "$OUT/landing/2026-11-01" "$FAULT/landing/"
+submit --output "$FAULT" --date 2026-11-01 --set "train.path=$OUT/prepared/kdd/honest/train" \
+  > "$WORK/logs/fault-train.log" 2>&1 &
+SUB=$!
+wait_for_line "$WORK/logs/fault-train.log" "epoch 1/2 round 20/" 300
+kill_worker 2
+echo "worker 2 killed during training"
+wait "$SUB" || { tail -40 "$WORK/logs/fault-train.log"; echo "FAIL: the job did not survive a lost worker" >&2; exit 1; }
+GOT=$(fingerprint "$FAULT" 2026-11-01)
+echo "fault-free: $REF_DAY1"; echo "worker lost: $GOT"
+[[ "$GOT" == "$REF_DAY1" ]] || { echo "FAIL: a lost worker during training changed the output" >&2; exit 1; }
+start_worker 2; wait_workers 3
+
+# A worker lost while the autoencoder scores 2026-11-02 again (models reused): the partition ends up equal.
+REF_DAY2=$(fingerprint "$OUT" 2026-11-02)
+submit --output "$OUT" --date 2026-11-02 > "$WORK/logs/fault-score.log" 2>&1 &
+SUB=$!
+wait_for_line "$WORK/logs/fault-score.log" "reusing ae model" 300
+sleep 1
+kill_worker 2
+echo "worker 2 killed during scoring"
+wait "$SUB" || { tail -40 "$WORK/logs/fault-score.log"; echo "FAIL: the job did not survive a lost worker" >&2; exit 1; }
+GOT=$(fingerprint "$OUT" 2026-11-02)
+[[ "$GOT" == "$REF_DAY2" ]] || { echo "FAIL: a lost worker during scoring changed the output: $GOT vs $REF_DAY2" >&2; exit 1; }
+start_worker 2; wait_workers 4
+
+# The driver SIGKILLed while the autoencoder retrains: nothing is registered, the current model stays.
+AE_DIR="$OUT/models/kdd_nightly/ae"
+CURRENT=$(cat "$AE_DIR/current"); VERSIONS=$(ls "$AE_DIR"/*/model-info.json | sort)
+submit --output "$OUT" --date 2026-12-31 --set nightly.retrainEveryDays=1 > "$WORK/logs/kill-training.log" 2>&1 &
+SUB=$!
+wait_for_line "$WORK/logs/kill-training.log" "training ae" 300
+wait_for_line "$WORK/logs/kill-training.log" "epoch 1/2 round 5/" 300
+pkill -9 -P "$SUB" 2>/dev/null || true; kill -9 "$SUB" 2>/dev/null || true; wait "$SUB" 2>/dev/null || true
+echo "driver killed during training"
+[[ "$(cat "$AE_DIR/current")" == "$CURRENT" ]] || { echo "FAIL: current model changed by a killed run" >&2; exit 1; }
+[[ "$(ls "$AE_DIR"/*/model-info.json | sort)" == "$VERSIONS" ]] || { echo "FAIL: a killed run registered a model" >&2; exit 1; }
+echo "faults test: OK"
 
 # Kill the driver (SIGKILL) while it writes the score partition of a date that already has rows: the
 # previous rows must stay readable and unchanged, and a rerun must complete. The kill lands when the

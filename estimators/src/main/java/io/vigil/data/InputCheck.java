@@ -35,7 +35,12 @@ public final class InputCheck {
   public static final String SKIP = "skip";
 
   /** What the check found; {@code valid} is the input less any rejected rows. */
-  public record Result(Dataset<Row> valid, long rows, long rejected, Map<String, Long> invalidByColumn) {}
+  /**
+   * The checked input: {@code valid} rows to use, the counts, and {@code rejected} rows (skip policy;
+   * empty otherwise) for a quarantine sample.
+   */
+  public record Result(Dataset<Row> valid, long rows, long rejected, Map<String, Long> invalidByColumn,
+      Dataset<Row> rejectedRows) {}
 
   private InputCheck() {}
 
@@ -68,7 +73,7 @@ public final class InputCheck {
     }
     long rejected = rows == 0 ? 0 : r.getLong(numericCols.size() + 1);
     if (rejected == 0) {
-      return new Result(input, rows, 0, byColumn);
+      return new Result(input, rows, 0, byColumn, input.limit(0));
     }
     if (policy.equals(ERROR)) {
       StringBuilder detail = new StringBuilder();
@@ -79,7 +84,8 @@ public final class InputCheck {
               + " the input, or set input.invalid = skip to drop such rows and count them as rows_rejected.",
           what, detail, rejected, rows));
     }
-    return new Result(input.filter(anyInvalid.equalTo(lit(false))), rows, rejected, byColumn);
+    return new Result(input.filter(anyInvalid.equalTo(lit(false))), rows, rejected, byColumn,
+        input.filter(anyInvalid));
   }
 
   /** The feature columns exist, are named once, and have usable types; errors name the column. */

@@ -20,4 +20,6 @@ final class CliArgs {
   String suite;
   String confDir = "conf";
   boolean forcePrepare;
+  boolean allowWrites;
+  long load;
 }

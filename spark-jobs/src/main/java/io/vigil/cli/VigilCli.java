@@ -97,7 +97,7 @@ public final class VigilCli {
   private static void execute(SparkSession spark, CliArgs a) {
     if (a.command.equals("sql")) {
       Warehouse wh = new Warehouse(a.output, spark.sparkContext().hadoopConfiguration());
-      SqlJob.run(spark, wh, a.query).show(1000, false);
+      SqlJob.run(spark, wh, a.query, a.allowWrites).show(1000, false);
       return;
     }
     if (a.command.equals("bench") && a.suite != null) {
@@ -162,6 +162,14 @@ public final class VigilCli {
         break;
       }
       case "bench": {
+        if (a.load > 0) {
+          BenchJob.load(ctx, detectors(ctx, a), a.load, a.results).forEach(r -> System.out.printf(
+              "%-8s %,12d rows  %8.1f s  %,10.0f rows/s  IO floor %.1f s (ratio %.3f)  peak heap %.0f of %.0f MB%n",
+              r.get("detector"), r.get("rows"), r.get("seconds"), r.get("rows_per_s"), r.get("baseline_seconds"),
+              r.get("ratio_vs_baseline"), r.get("peak_heap_mb"), r.get("max_heap_mb")));
+          System.out.println("Results: " + a.results + "/bench-load-" + ctx.datasetKey() + ".{csv,json,md}");
+          break;
+        }
         List<Map<String, Object>> rows = BenchJob.run(ctx, detectors(ctx, a), a.repeat, a.scale, a.results);
         rows.forEach(r -> System.out.printf("%-8s %-6s %,10d rows  %8.3f s  %,12.0f rows/s   baseline %s: %8.3f s"
                 + "  ratio %.3f%n", r.get("detector"), r.get("stage"), r.get("rows"), r.get("seconds"),
@@ -259,6 +267,9 @@ public final class VigilCli {
         this.<Object>opt("scale", (Read<Object>) (Read<?>) Read$.MODULE$.intRead()).valueName("N")
             .text("replicate the scoring input N times; default 1")
             .action((v, c) -> { c.scale = (Integer) v; return c; });
+        this.<Object>opt("load", (Read<Object>) (Read<?>) Read$.MODULE$.longRead()).valueName("ROWS")
+            .text("instead: the load bench, one nightly run over the scoring input replicated to ROWS rows")
+            .action((v, c) -> { c.load = (Long) v; return c; });
         this.<String>opt("results", STRING).valueName("DIR").text("where results go; default bench/results")
             .action((v, c) -> { c.results = v; return c; });
         this.<String>opt("suite", STRING).valueName("NAME")
@@ -272,6 +283,9 @@ public final class VigilCli {
         this.<String>arg("QUERY", STRING).text("a SELECT over the warehouse tables: vigil.<table> (e.g. vigil.metrics) or"
             + " the bare table name")
             .action((v, c) -> { c.query = v; return c; });
+        opt("allow-writes", Read$.MODULE$.unitRead()).text("allow statements that change tables (INSERT, DELETE,"
+            + " DROP, ...); without it only SELECT, WITH, SHOW, DESCRIBE and EXPLAIN run")
+            .action((v, c) -> { c.allowWrites = true; return c; });
       }
       if (!command.equals("sql")) {
         this.<String>opt("set", STRING).unbounded().valueName("KEY=VALUE")

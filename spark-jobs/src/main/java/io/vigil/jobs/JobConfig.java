@@ -56,13 +56,56 @@ public final class JobConfig {
     return of(file, raw);
   }
 
-  /** A config from a map (tests, and jobs that build one); references are resolved. */
+  /**
+   * A config from a map (tests, and jobs that build one); references are resolved, then every path
+   * ({@code output}, {@code *.path}, {@code prepare.source}, {@code prepare.output}) is normalised
+   * ({@code a/./b/../c} → {@code a/c}) and, when roots are configured ({@code paths.roots} or the
+   * environment variable VIGIL_PATH_ROOTS, a comma list), must lie under one of them.
+   */
   public static JobConfig of(String source, Map<String, String> raw) {
     Map<String, String> resolved = new LinkedHashMap<>();
     for (String k : raw.keySet()) {
       resolved.put(k, resolve(source, raw, k, raw.get(k), 0));
     }
+    String env = System.getenv("VIGIL_PATH_ROOTS");
+    String rootList = env != null && !env.isBlank() ? env : resolved.getOrDefault("paths.roots", "");
+    List<String> roots = new ArrayList<>();
+    for (String r : rootList.split(",")) {
+      if (!r.isBlank()) {
+        roots.add(normalisePath(r.trim()));
+      }
+    }
+    for (Map.Entry<String, String> e : resolved.entrySet()) {
+      String k = e.getKey();
+      if (e.getValue().isBlank() || !(k.equals("output") || k.endsWith(".path") || k.equals("prepare.source")
+          || k.equals("prepare.output"))) {
+        continue;
+      }
+      String normal = normalisePath(e.getValue());
+      if (!roots.isEmpty() && roots.stream().noneMatch(r -> normal.equals(r) || normal.startsWith(r + "/"))) {
+        throw new IllegalArgumentException(String.format("Config %s: %s = %s is outside the allowed roots %s"
+            + " (paths.roots / VIGIL_PATH_ROOTS).", source, k, normal, roots));
+      }
+      e.setValue(normal);
+    }
     return new JobConfig(source, resolved);
+  }
+
+  /**
+   * A path with {@code .} and {@code ..} segments resolved: absolute for local paths (relative ones
+   * against the working directory), unchanged scheme and authority for URIs such as hdfs://nn/x.
+   */
+  static String normalisePath(String path) {
+    if (path.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      java.net.URI u = java.net.URI.create(path).normalize();
+      String p = u.getPath();
+      if (p != null && (p.startsWith("/..") || p.contains("/../"))) {
+        throw new IllegalArgumentException("Path " + path + " climbs above its root.");
+      }
+      return u.toString().replaceAll("/+$", "");
+    }
+    String local = path.startsWith("file:") ? path.substring("file:".length()) : path;
+    return Path.of(local).toAbsolutePath().normalize().toString();
   }
 
   private static String resolve(String source, Map<String, String> raw, String key, String value, int depth) {
@@ -82,6 +125,11 @@ public final class JobConfig {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  /** Every key and its resolved value. */
+  public Map<String, String> values() {
+    return java.util.Collections.unmodifiableMap(values);
   }
 
   public String source() {

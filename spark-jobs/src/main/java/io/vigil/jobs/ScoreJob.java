@@ -67,7 +67,8 @@ public final class ScoreJob {
     out.add(col(detectorModel.getScoreCol()).as("score"));
     out.add(col(detectorModel.getPredictionCol()).as("prediction"));
     out.add(detectorModel.getExplainTopK() > 0
-        ? col(io.vigil.core.Explanations.topFeaturesCol(detectorModel.getScoreCol())).as("top_features")
+        ? col(io.vigil.core.Explanations.topFeaturesCol(detectorModel.getScoreCol())).cast("array<string>")
+            .as("top_features")
         : lit(null).cast("array<string>").as("top_features"));
     Dataset<Row> scored = model.transform(input.valid()).select(out.toArray(new Column[0]))
         .withColumn("detector", lit(detector))
@@ -82,6 +83,7 @@ public final class ScoreJob {
       Tables.replacePartitions(scored, table, List.of("run_date", "detector"),
           "Vigil anomaly scores: the input rows, one partition per (run_date, detector)", COLUMN_COMMENTS);
     }
+    long quarantined = Quarantine.write(ctx, inputKey, "score", runDate, input);
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("detector", detector);
     info.put("model_version", modelVersion);
@@ -91,6 +93,7 @@ public final class ScoreJob {
     info.put("rows_rejected", input.rejected());
     info.put("rows_rejected_by_column", input.invalidByColumn());
     info.put("rows_scored", rows);
+    info.put("rows_quarantined", quarantined);
     info.put("table", table);
     wh.writeJson(wh.reportDir(runDate, ctx.datasetKey(), detector) + "/score-info.json", info);
     return info;

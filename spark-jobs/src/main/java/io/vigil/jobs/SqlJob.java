@@ -18,13 +18,29 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SqlJob {
 
+  /** A WITH ... INSERT/MERGE/... statement: Spark accepts writes after a common table expression. */
+  private static final java.util.regex.Pattern WRITE_IN_WITH = java.util.regex.Pattern.compile(
+      "(?i)\\b(INSERT|MERGE|UPDATE|DELETE|DROP|CREATE|ALTER|TRUNCATE)\\b");
+
   private SqlJob() {}
 
   public static Dataset<Row> run(SparkSession spark, Warehouse warehouse, String query) {
+    return run(spark, warehouse, query, false);
+  }
+
+  /**
+   * As above; {@code allowWrites} (the command line's --allow-writes) lifts the read-only rule, e.g.
+   * for an operator's {@code DELETE FROM vigil.scores WHERE run_date = ...}.
+   */
+  public static Dataset<Row> run(SparkSession spark, Warehouse warehouse, String query, boolean allowWrites) {
     String head = query.trim().split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
-    if (!java.util.List.of("SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXPLAIN").contains(head)) {
-      throw new IllegalArgumentException("vigil sql is read-only: a query must start with SELECT, WITH, SHOW,"
-          + " DESCRIBE or EXPLAIN, not " + head + ".");
+    // One statement: a ';' followed by more text could smuggle a write behind a SELECT.
+    String body = query.trim().replaceAll(";\\s*$", "");
+    if (!allowWrites && (body.contains(";")
+        || !java.util.List.of("SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXPLAIN").contains(head)
+        || (head.equals("WITH") && WRITE_IN_WITH.matcher(body).find()))) {
+      throw new IllegalArgumentException("vigil sql is read-only: one statement starting with SELECT, WITH, SHOW,"
+          + " DESCRIBE or EXPLAIN, not " + head + " (use --allow-writes to change tables).");
     }
     Path tables = new Path(warehouse.catalogDir());
     try {

@@ -106,7 +106,11 @@ public final class Tables {
     StructType commented = new StructType();
     for (StructField f : schema.fields()) {
       String doc = columnComments.getOrDefault(f.name(), "input column " + f.name());
-      commented = commented.add(f.withComment(doc));
+      // Every column optional: a detector without explanations writes null top_features into a table
+      // another detector created.
+      org.apache.spark.sql.types.DataType type = f.dataType() instanceof org.apache.spark.sql.types.ArrayType a
+          ? org.apache.spark.sql.types.DataTypes.createArrayType(a.elementType(), true) : f.dataType();
+      commented = commented.add(new StructField(f.name(), type, true, f.metadata()).withComment(doc));
     }
     Schema iceberg = SparkSchemaUtil.convert(commented);
     PartitionSpec.Builder spec = PartitionSpec.builderFor(iceberg);

@@ -58,6 +58,10 @@ public final class TrainJob {
     AnomalyDetector<?> detector = Detectors.create(detectorName, params);
 
     InputCheck.Result train = ctx.readChecked("train.path");
+    if (train.rows() - train.rejected() == 0) {
+      throw new IllegalArgumentException(String.format("Input train.path = %s is empty: 0 rows to train on (%d read,"
+          + " %d rejected).", c.get("train.path"), train.rows(), train.rejected()));
+    }
     List<PipelineStage> stages = new ArrayList<>(ctx.featurePipeline(detectorName).stages());
     stages.add(detector);
     PipelineModel model = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(train.valid());
@@ -109,6 +113,8 @@ public final class TrainJob {
     info.put("trained_at", Instant.now().toString());
     info.put("n_train", detectorModel.getNumTrainingRows());
     info.put("rows_rejected_train", train.rejected());
+    info.put("rows_quarantined_train", Quarantine.write(ctx, "train.path", "train",
+        java.time.LocalDate.now(ZoneOffset.UTC).toString(), train));
     info.put("threshold", detectorModel.getThreshold());
     info.put("threshold_strategy", detectorModel.getThresholdStrategy());
     info.put("num_features", detectorModel.getNumFeatures());
