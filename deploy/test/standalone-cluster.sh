@@ -88,7 +88,7 @@ start_worker 2; wait_workers 4
 # The driver SIGKILLed while the autoencoder retrains: nothing is registered, the current model stays.
 AE_DIR="$OUT/models/kdd_nightly/ae"
 CURRENT=$(cat "$AE_DIR/current"); VERSIONS=$(ls "$AE_DIR"/*/model-info.json | sort)
-submit --output "$OUT" --date 2026-12-31 --set nightly.retrainEveryDays=1 \
+submit --output "$OUT" --date 2026-12-31 --detector ae --set nightly.retrainEveryDays=1 \
   --set "score.path=$OUT/landing/2026-11-01" > "$WORK/logs/kill-training.log" 2>&1 &
 SUB=$!
 wait_for_line "$WORK/logs/kill-training.log" "training ae" 300

@@ -1,7 +1,6 @@
 package io.vigil.core;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.AttributeGroup;
@@ -37,18 +36,28 @@ public final class Explanations {
 
   /** Indices of the k largest contributions, largest first (ties: lower index first). */
   public static int[] topK(float[] contributions, int k) {
-    Integer[] order = new Integer[contributions.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> {
-      int c = Float.compare(contributions[b], contributions[a]);
-      return c != 0 ? c : Integer.compare(a, b);
-    });
-    int n = Math.min(k, order.length);
+    return topK(contributions, 0, contributions.length, k);
+  }
+
+  /**
+   * As {@link #topK(float[], int)} over {@code values[from, from + width)}: k selection passes, no
+   * boxing or sorting (k is small; this runs once per scored row).
+   */
+  public static int[] topK(float[] values, int from, int width, int k) {
+    int n = Math.min(k, width);
     int[] top = new int[n];
-    for (int i = 0; i < n; i++) {
-      top[i] = order[i];
+    for (int t = 0; t < n; t++) {
+      int best = -1;
+      for (int j = 0; j < width; j++) {
+        boolean taken = false;
+        for (int u = 0; u < t; u++) {
+          taken |= top[u] == j;
+        }
+        if (!taken && (best < 0 || values[from + j] > values[from + best])) {
+          best = j;
+        }
+      }
+      top[t] = best;
     }
     return top;
   }

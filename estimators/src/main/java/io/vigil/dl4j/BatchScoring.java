@@ -122,12 +122,12 @@ public final class BatchScoring {
       int i = next++;
       Object[] extra;
       if (topK > 0) {
-        float[] c = java.util.Arrays.copyOfRange(scores.contributions(), i * width, (i + 1) * width);
-        double[] asDouble = new double[c.length];
-        for (int j = 0; j < c.length; j++) {
-          asDouble[j] = c[j];
+        float[] all = scores.contributions();
+        double[] asDouble = new double[width];
+        for (int j = 0; j < width; j++) {
+          asDouble[j] = all[i * width + j];
         }
-        int[] top = Explanations.topK(c, topK);
+        int[] top = Explanations.topK(all, i * width, width, topK);
         UTF8String[] topNames = new UTF8String[top.length];
         for (int j = 0; j < top.length; j++) {
           topNames[j] = names[top[j]];
