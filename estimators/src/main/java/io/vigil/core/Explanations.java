@@ -34,14 +34,9 @@ public final class Explanations {
     return Schemas.appendColumn(s, topFeaturesCol(scoreCol), DataTypes.createArrayType(DataTypes.StringType, false));
   }
 
-  /** Indices of the k largest contributions, largest first (ties: lower index first). */
-  public static int[] topK(float[] contributions, int k) {
-    return topK(contributions, 0, contributions.length, k);
-  }
-
   /**
-   * As {@link #topK(float[], int)} over {@code values[from, from + width)}: k selection passes, no
-   * boxing or sorting (k is small; this runs once per scored row).
+   * Indices of the k largest of {@code values[from, from + width)}, largest first (ties: lower index
+   * first): k selection passes, no boxing or sorting (k is small; this runs once per scored row).
    */
   public static int[] topK(float[] values, int from, int width, int k) {
     int n = Math.min(k, width);
