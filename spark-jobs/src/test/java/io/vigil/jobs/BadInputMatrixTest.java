@@ -191,4 +191,41 @@ class BadInputMatrixTest extends SparkTestBase {
     expectError(() -> NightlyJob.run(ctx(c), List.of("pca"), DATE), "the input schema changed", "note");
     assertNoRows(c);
   }
+
+  /** Writes {@code rows} as one Parquet file named {@code file} in directory input/{@code name}. */
+  private static String writeFile(String name, String file, List<Row> rows,
+      org.apache.spark.sql.types.StructType schema) {
+    Path tmp = dir.resolve("tmp-" + name + "-" + file);
+    spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(tmp.toString());
+    try {
+      Path target = Files.createDirectories(dir.resolve("input/" + name));
+      try (var parts = Files.list(tmp)) {
+        Path part = parts.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        Files.copy(part, target.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      return target.toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void parquetFilesThatDisagreeOnAColumnTypeOrOnTheColumns() {
+    org.apache.spark.sql.types.StructType good = spark.read().parquet(dir.resolve("input/good").toString()).schema();
+    // Two nights' files in one directory: 'a' is a double in one file and a string in the other.
+    writeFile("mixed-types", "night1.parquet", JobsEndToEndTest.rows(30, 0, 12), good);
+    String mixed = writeFile("mixed-types", "night2.parquet", List.of(RowFactory.create(2L, "1.5", 2.0, 3.0, "tcp", 0)),
+        org.apache.spark.sql.types.StructType.fromDDL("id BIGINT, a STRING, b DOUBLE, c DOUBLE, proto STRING, label INT"));
+    throughEveryJob("mixed-types", c -> c.put("train.path", mixed), c -> c.put("score.path", mixed),
+        "input", "mixed-types", "disagree on a column's type", "column 'a' is double in night1.parquet",
+        "string in night2.parquet");
+
+    // One file lacks feature 'c': its rows read as nulls in 'c', which the input policy names and counts.
+    writeFile("mixed-columns", "night1.parquet", JobsEndToEndTest.rows(30, 0, 12), good);
+    String missing = writeFile("mixed-columns", "night2.parquet", List.of(RowFactory.create(2L, 1.0, 2.0, "tcp", 0),
+        RowFactory.create(3L, 1.0, 2.0, "udp", 0)),
+        org.apache.spark.sql.types.StructType.fromDDL("id BIGINT, a DOUBLE, b DOUBLE, proto STRING, label INT"));
+    throughEveryJob("mixed-columns", c -> c.put("train.path", missing), c -> c.put("score.path", missing),
+        "'c': 2 rows; 2 of 32 rows affected");
+  }
 }
