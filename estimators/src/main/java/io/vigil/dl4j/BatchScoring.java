@@ -4,6 +4,8 @@ import io.vigil.core.Explanations;
 import io.vigil.core.Schemas;
 import java.io.Serializable;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -51,6 +53,24 @@ public final class BatchScoring {
   private BatchScoring() {}
 
   /**
+   * Networks restored on this executor thread, by broadcast id (the last few). Restoring DL4J's zip
+   * costs more than scoring a small partition, and inputs of many small files have many partitions; a
+   * network is not safe to share between threads (layers keep their input), so each task thread keeps
+   * its own copy. The cap bounds what a long-lived executor holds after the broadcasts are gone.
+   */
+  private static final ThreadLocal<Map<Long, MultiLayerNetwork>> RESTORED = ThreadLocal.withInitial(
+      () -> new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, MultiLayerNetwork> eldest) {
+          return size() > 4;
+        }
+      });
+
+  private static MultiLayerNetwork restored(Broadcast<byte[]> network) {
+    return RESTORED.get().computeIfAbsent(network.id(), id -> Nd4jArrays.fromBytes(network.value()));
+  }
+
+  /**
    * Appends {@code scoreCol} and, when {@code explainTopK} > 0, the explanation columns
    * ({@link Explanations}) named after it.
    */
@@ -66,7 +86,7 @@ public final class BatchScoring {
     int index = in.fieldIndex(featuresCol);
     JavaRDD<InternalRow> scored = dataset.queryExecution().toRdd().toJavaRDD().mapPartitions(rows -> {
       Nd4jArrays.setUpTask();
-      MultiLayerNetwork net = Nd4jArrays.fromBytes(shared.value());
+      MultiLayerNetwork net = restored(shared);
       return new Batches(rows, net, index, featuresCol, width, scorer, explainTopK, featureNames);
     });
     // internalCreateDataFrame is private[sql] in Scala, public to Java: the one way to hand Spark

@@ -50,10 +50,7 @@ public final class Dl4jSparkTrainer {
           + " %d/%d", label, epoch + 1, epochs), false);
       spark.fit(batches);
       double loss = spark.getScore(); // the workers' mean loss (the returned network's own score is unset)
-      if (!Double.isFinite(loss)) {
-        throw new IllegalStateException(String.format("%s diverged under dl4j-spark: loss %s in epoch %d; lower the"
-            + " learning rate or check the feature scaling.", label, loss, epoch + 1));
-      }
+      NetworkTraining.requireFiniteLoss(loss, label, String.format("epoch %d (dl4j-spark trainer)", epoch + 1));
       LOG.info(String.format("%s (dl4j-spark) epoch %d/%d: loss %.6f, %.1f s", label, epoch + 1, epochs, loss,
           (System.nanoTime() - start) / 1e9));
     }

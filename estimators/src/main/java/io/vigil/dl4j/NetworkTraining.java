@@ -37,4 +37,15 @@ public final class NetworkTraining {
     return Nd4jArrays.toBytes(new ParameterAveragingTrainer(p.getBatchSize(), p.getAveragingFrequency(),
         p.getEpochs(), p.getSeed()).train(conf, rows, mode, label));
   }
+
+  /**
+   * Stops training with a clear error when the workers' mean loss is NaN or infinite: averaging a
+   * diverged network would only spread NaN parameters into every worker and the saved model.
+   */
+  static void requireFiniteLoss(double loss, String label, String where) {
+    if (!Double.isFinite(loss)) {
+      throw new IllegalStateException(String.format("%s diverged: mean loss %s in %s; lower the learning rate or"
+          + " check the feature scaling.", label, loss, where));
+    }
+  }
 }

@@ -116,10 +116,7 @@ public final class ParameterAveragingTrainer implements Serializable {
             updater = averaged[1];
             double loss = averaged[2][0];
             long processed = (long) averaged[2][1];
-            if (!Double.isFinite(loss)) {
-              throw new IllegalStateException(String.format("%s diverged: mean loss %s in epoch %d round %d; lower"
-                  + " the learning rate or check the feature scaling.", label, loss, epoch + 1, round + 1));
-            }
+            NetworkTraining.requireFiniteLoss(loss, label, String.format("epoch %d round %d", epoch + 1, round + 1));
             iteration += averagingFrequency;
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.info(String.format("%s epoch %d/%d round %d/%d: mean loss %.6f, %d rows, %.0f rows/s", label,

@@ -39,7 +39,7 @@ public interface VaeParams extends NeuralNetParams {
   static void setVaeDefaults(VaeParams p) {
     p.setDefault(p.encoderLayers(), "");
     p.setDefault(p.latentSize(), 0);
-    p.setDefault(p.numSamples(), 16);
+    p.setDefault(p.numSamples(), 4);
     NeuralNetParams.setTrainingDefaults(p);
   }
 
