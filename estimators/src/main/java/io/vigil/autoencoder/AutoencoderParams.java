@@ -20,7 +20,6 @@ public interface AutoencoderParams extends NeuralNetParams {
 
   static void setAutoencoderDefaults(AutoencoderParams p) {
     p.setDefault(p.hiddenLayers(), "");
-    NeuralNetParams.setTrainingDefaults(p);
   }
 
   /** The hidden sizes for input width d. */

@@ -5,6 +5,7 @@ import io.vigil.autoencoder.AutoencoderDetector;
 import io.vigil.iforest.IsolationForestDetector;
 import io.vigil.ocsvm.OneClassSvmDetector;
 import io.vigil.pca.PcaDetector;
+import io.vigil.sequence.SequenceDetector;
 import io.vigil.vae.VaeDetector;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +32,7 @@ public final class Detectors {
     BY_NAME.put(PcaDetector.NAME, PcaDetector::new);
     BY_NAME.put(AutoencoderDetector.NAME, AutoencoderDetector::new);
     BY_NAME.put(VaeDetector.NAME, VaeDetector::new);
+    BY_NAME.put(SequenceDetector.NAME, SequenceDetector::new);
     BY_NAME.put(OneClassSvmDetector.NAME, OneClassSvmDetector::new);
     BY_NAME.put(IsolationForestDetector.NAME, IsolationForestDetector::new);
   }

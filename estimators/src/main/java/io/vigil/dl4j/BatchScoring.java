@@ -44,6 +44,17 @@ public final class BatchScoring {
    */
   public record Scores(double[] scores, float[] contributions) {}
 
+  /**
+   * Reconstruction scores: a row's score is its mean squared error, and a feature's contribution its
+   * squared error (so the contributions average to the score).
+   */
+  public static Scores reconstructionErrors(INDArray x, INDArray reconstruction, boolean explain) {
+    INDArray squared = org.nd4j.linalg.ops.transforms.Transforms.pow(
+        reconstruction.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).sub(x), 2, false);
+    return new Scores(squared.mean(1).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector(),
+        explain ? squared.dup('c').data().asFloat() : null);
+  }
+
   /** Scores a batch: one score per row of {@code x}, higher = more anomalous. */
   @FunctionalInterface
   public interface BatchScorer extends Serializable {

@@ -28,8 +28,8 @@ public final class NetworkTraining {
     JavaRDD<float[]> rows = parts.javaRDD().map(r -> Nd4jArrays.toFloats(((Vector) r.get(0)).toArray()));
     if (p.getTrainer().equals(NeuralNetParams.DL4J_SPARK_TRAINER)) {
       if (mode != ParameterAveragingTrainer.Mode.FIT_RECONSTRUCTION) {
-        throw new IllegalArgumentException("trainer 'dl4j-spark' only calls fit, so it cannot pretrain " + label
-            + "; use trainer 'vigil'.");
+        throw new IllegalArgumentException("trainer 'dl4j-spark' only calls fit on flat rows, so it cannot train "
+            + label + " (" + mode + "); use trainer 'vigil'.");
       }
       return Nd4jArrays.toBytes(Dl4jSparkTrainer.train(conf, rows, p.getBatchSize(), p.getAveragingFrequency(),
           p.getEpochs(), p.getSeed(), label));

@@ -39,7 +39,7 @@ public interface NeuralNetParams extends DetectorParams {
   default long getSeed() { return (Long) getOrDefault(seed()); }
   default String getTrainer() { return getOrDefault(trainer()); }
 
-  /** Defaults of the shared training params; each detector's own defaults call this once. */
+  /** Defaults of the shared training params (set by {@link NeuralDetector} and {@link NeuralModel}). */
   static void setTrainingDefaults(NeuralNetParams p) {
     p.setDefault(p.activation(), "tanh");
     p.setDefault(p.learningRate(), 0.001);

@@ -40,7 +40,17 @@ public final class ParameterAveragingTrainer implements Serializable {
     /** {@code net.fit(x, x)}: supervised on the input itself (autoencoders). */
     FIT_RECONSTRUCTION,
     /** {@code net.pretrainLayer(0, x)}: unsupervised layer-wise training (variational autoencoder). */
-    PRETRAIN_FIRST_LAYER
+    PRETRAIN_FIRST_LAYER,
+    /**
+     * {@code net.fit(s, s)} with each row as a sequence of its features, one value per time step
+     * ({@code s} = x reshaped to [rows, 1, width], DL4J's NCW layout): recurrent encoder–decoders.
+     */
+    FIT_ROW_SEQUENCE;
+
+    /** The minibatch as this mode feeds it to the network. */
+    public INDArray input(INDArray x) {
+      return this == FIT_ROW_SEQUENCE ? x.reshape('c', x.size(0), 1, x.size(1)) : x;
+    }
   }
 
   private final int batchSize;
@@ -179,8 +189,9 @@ public final class ParameterAveragingTrainer implements Serializable {
     int batches = 0;
     for (int b = 0; b < rows.size(); b += batchSize) {
       INDArray x = Nd4jArrays.matrix(rows.subList(b, Math.min(rows.size(), b + batchSize)), width);
-      if (mode == Mode.FIT_RECONSTRUCTION) {
-        local.fit(x, x);
+      if (mode != Mode.PRETRAIN_FIRST_LAYER) {
+        INDArray input = mode.input(x);
+        local.fit(input, input);
         lossSum += local.score();
       } else {
         local.pretrainLayer(0, x);

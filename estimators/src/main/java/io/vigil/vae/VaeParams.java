@@ -40,7 +40,6 @@ public interface VaeParams extends NeuralNetParams {
     p.setDefault(p.encoderLayers(), "");
     p.setDefault(p.latentSize(), 0);
     p.setDefault(p.numSamples(), 4);
-    NeuralNetParams.setTrainingDefaults(p);
   }
 
   static int[] encoderSizes(String spec, int d) {
