@@ -50,11 +50,19 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>> extends Estimat
 
   /**
    * Fits the model on {@code features}, a dataset holding only the validated, non-empty features
-   * column, persisted by the caller. Returns a model holding its data; params are copied afterwards.
+   * column (and any other {@link #trainingColumns}), persisted by the caller. Returns a model holding its data; params are copied afterwards.
    *
    * @param numRows the number of training rows (already counted, >= 1)
    */
   protected abstract M train(Dataset<Row> features, long numRows);
+
+  /**
+   * The columns {@link #train} receives, the features column first. Detectors that read more than the
+   * features (a sequence detector's entity and order columns) add theirs.
+   */
+  protected java.util.List<String> trainingColumns() {
+    return java.util.List.of(getFeaturesCol());
+  }
 
   @Override
   public String uid() {
@@ -77,7 +85,8 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>> extends Estimat
       throw new IllegalArgumentException(
           "thresholdStrategy is 'fixed' but threshold is not set; set threshold to a finite score.");
     }
-    Dataset<Row> features = dataset.select(getFeaturesCol());
+    Dataset<Row> features = dataset.select(trainingColumns().stream().map(c -> org.apache.spark.sql.functions.col(
+        "`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new));
     // Training makes several passes (count, the fit itself, the training scores for the threshold):
     // read the input once.
     boolean cacheHere = dataset.storageLevel().equals(StorageLevel.NONE());

@@ -2,6 +2,7 @@ package io.vigil.detectors;
 
 import io.vigil.core.AnomalyDetector;
 import io.vigil.autoencoder.AutoencoderDetector;
+import io.vigil.bigan.BiGanDetector;
 import io.vigil.iforest.IsolationForestDetector;
 import io.vigil.ocsvm.OneClassSvmDetector;
 import io.vigil.pca.PcaDetector;
@@ -33,6 +34,7 @@ public final class Detectors {
     BY_NAME.put(AutoencoderDetector.NAME, AutoencoderDetector::new);
     BY_NAME.put(VaeDetector.NAME, VaeDetector::new);
     BY_NAME.put(SequenceDetector.NAME, SequenceDetector::new);
+    BY_NAME.put(BiGanDetector.NAME, BiGanDetector::new);
     BY_NAME.put(OneClassSvmDetector.NAME, OneClassSvmDetector::new);
     BY_NAME.put(IsolationForestDetector.NAME, IsolationForestDetector::new);
   }

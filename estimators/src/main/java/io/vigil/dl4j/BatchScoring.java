@@ -55,10 +55,16 @@ public final class BatchScoring {
         explain ? squared.dup('c').data().asFloat() : null);
   }
 
-  /** Scores a batch: one score per row of {@code x}, higher = more anomalous. */
+  /** Scores a batch with a restored network {@code N}: one score per row of {@code x}, higher = more anomalous. */
   @FunctionalInterface
-  public interface BatchScorer extends Serializable {
-    Scores score(MultiLayerNetwork net, INDArray x, boolean explain);
+  public interface BatchScorer<N> extends Serializable {
+    Scores score(N net, INDArray x, boolean explain);
+  }
+
+  /** Restores a network from its bytes (once per executor thread). */
+  @FunctionalInterface
+  public interface Restorer<N> extends Serializable {
+    N restore(byte[] bytes);
   }
 
   private BatchScoring() {}
@@ -69,24 +75,34 @@ public final class BatchScoring {
    * network is not safe to share between threads (layers keep their input), so each task thread keeps
    * its own copy. The cap bounds what a long-lived executor holds after the broadcasts are gone.
    */
-  private static final ThreadLocal<Map<Long, MultiLayerNetwork>> RESTORED = ThreadLocal.withInitial(
+  private static final ThreadLocal<Map<Long, Object>> RESTORED = ThreadLocal.withInitial(
       () -> new LinkedHashMap<>(4, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, MultiLayerNetwork> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, Object> eldest) {
           return size() > 4;
         }
       });
 
-  private static MultiLayerNetwork restored(Broadcast<byte[]> network) {
-    return RESTORED.get().computeIfAbsent(network.id(), id -> Nd4jArrays.fromBytes(network.value()));
+  /** The network of {@code network} for this executor thread, restored once per thread and broadcast. */
+  @SuppressWarnings("unchecked")
+  public static <N> N restored(Broadcast<byte[]> network, Restorer<N> restorer) {
+    return (N) RESTORED.get().computeIfAbsent(network.id(), id -> restorer.restore(network.value()));
   }
 
   /**
    * Appends {@code scoreCol} and, when {@code explainTopK} > 0, the explanation columns
-   * ({@link Explanations}) named after it.
+   * ({@link Explanations}) named after it; {@code network} is DL4J's zip of a {@link MultiLayerNetwork}.
    */
   public static Dataset<Row> appendScores(Dataset<?> dataset, byte[] network, String featuresCol, String scoreCol,
-      int width, BatchScorer scorer, int explainTopK, String[] featureNames) {
+      int width, BatchScorer<MultiLayerNetwork> scorer, int explainTopK, String[] featureNames) {
+    return appendScores(dataset, network, Nd4jArrays::fromBytes, featuresCol, scoreCol, width, scorer, explainTopK,
+        featureNames);
+  }
+
+  /** As above, for any network that {@code restorer} rebuilds from {@code network}'s bytes. */
+  public static <N> Dataset<Row> appendScores(Dataset<?> dataset, byte[] network, Restorer<N> restorer,
+      String featuresCol, String scoreCol, int width, BatchScorer<N> scorer, int explainTopK,
+      String[] featureNames) {
     Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
         .broadcast(network);
     StructType in = dataset.schema();
@@ -97,8 +113,8 @@ public final class BatchScoring {
     int index = in.fieldIndex(featuresCol);
     JavaRDD<InternalRow> scored = dataset.queryExecution().toRdd().toJavaRDD().mapPartitions(rows -> {
       Nd4jArrays.setUpTask();
-      MultiLayerNetwork net = restored(shared);
-      return new Batches(rows, net, index, featuresCol, width, scorer, explainTopK, featureNames);
+      N net = restored(shared, restorer);
+      return new Batches<>(rows, net, index, featuresCol, width, scorer, explainTopK, featureNames);
     });
     // internalCreateDataFrame is private[sql] in Scala, public to Java: the one way to hand Spark
     // internal rows without a conversion round trip.
@@ -106,14 +122,14 @@ public final class BatchScoring {
   }
 
   /** Reads up to BATCH_ROWS rows, scores them in one call, then emits each with its new columns. */
-  private static final class Batches implements Iterator<InternalRow> {
+  private static final class Batches<N> implements Iterator<InternalRow> {
     private static final VectorUDT VECTORS = new VectorUDT();
     private final Iterator<InternalRow> in;
-    private final MultiLayerNetwork net;
+    private final N net;
     private final int index;
     private final String column;
     private final int width;
-    private final BatchScorer scorer;
+    private final BatchScorer<N> scorer;
     private final int topK;
     private final UTF8String[] names;
     private final InternalRow[] buffer = new InternalRow[BATCH_ROWS];
@@ -121,8 +137,8 @@ public final class BatchScoring {
     private Scores scores;
     private int next;
 
-    Batches(Iterator<InternalRow> in, MultiLayerNetwork net, int index, String column, int width,
-        BatchScorer scorer, int topK, String[] featureNames) {
+    Batches(Iterator<InternalRow> in, N net, int index, String column, int width, BatchScorer<N> scorer,
+        int topK, String[] featureNames) {
       this.in = in;
       this.net = net;
       this.index = index;

@@ -11,7 +11,7 @@ public final class NetworkTraining {
 
   private NetworkTraining() {}
 
-  /** The width of the (validated, non-empty) features column. */
+  /** The width of the (validated, non-empty) features column, the dataset's first. */
   public static int width(Dataset<Row> features) {
     return ((Vector) features.first().get(0)).size();
   }
@@ -22,10 +22,13 @@ public final class NetworkTraining {
    */
   public static byte[] train(NeuralNetParams p, Dataset<Row> features, MultiLayerConfiguration conf,
       ParameterAveragingTrainer.Mode mode, String label) {
-    int current = features.rdd().getNumPartitions();
-    int workers = p.getNumWorkers() > 0 ? p.getNumWorkers() : current;
-    Dataset<Row> parts = workers == current ? features : features.repartition(workers);
-    JavaRDD<float[]> rows = parts.javaRDD().map(r -> Nd4jArrays.toFloats(((Vector) r.get(0)).toArray()));
+    return train(p, features, conf, mode, 1, label);
+  }
+
+  /** As above; {@code channels}: see {@link ParameterAveragingTrainer.Mode#FIT_SEQUENCE}. */
+  public static byte[] train(NeuralNetParams p, Dataset<Row> features, MultiLayerConfiguration conf,
+      ParameterAveragingTrainer.Mode mode, int channels, String label) {
+    JavaRDD<float[]> rows = workerRows(p, features);
     if (p.getTrainer().equals(NeuralNetParams.DL4J_SPARK_TRAINER)) {
       if (mode != ParameterAveragingTrainer.Mode.FIT_RECONSTRUCTION) {
         throw new IllegalArgumentException("trainer 'dl4j-spark' only calls fit on flat rows, so it cannot train "
@@ -34,8 +37,20 @@ public final class NetworkTraining {
       return Nd4jArrays.toBytes(Dl4jSparkTrainer.train(conf, rows, p.getBatchSize(), p.getAveragingFrequency(),
           p.getEpochs(), p.getSeed(), label));
     }
-    return Nd4jArrays.toBytes(new ParameterAveragingTrainer(p.getBatchSize(), p.getAveragingFrequency(),
-        p.getEpochs(), p.getSeed()).train(conf, rows, mode, label));
+    return Nd4jArrays.toBytes(averagingTrainer(p).train(conf, rows, mode, channels, label));
+  }
+
+  /** The features (the first column) as FLOAT rows, one partition per worker (numWorkers; 0 keeps the input's partitions). */
+  public static JavaRDD<float[]> workerRows(NeuralNetParams p, Dataset<Row> features) {
+    int current = features.rdd().getNumPartitions();
+    int workers = p.getNumWorkers() > 0 ? p.getNumWorkers() : current;
+    Dataset<Row> parts = workers == current ? features : features.repartition(workers);
+    return parts.javaRDD().map(r -> Nd4jArrays.toFloats(((Vector) r.get(0)).toArray()));
+  }
+
+  /** The averaging trainer with the detector's schedule (batch size, averaging frequency, epochs, seed). */
+  public static ParameterAveragingTrainer averagingTrainer(NeuralNetParams p) {
+    return new ParameterAveragingTrainer(p.getBatchSize(), p.getAveragingFrequency(), p.getEpochs(), p.getSeed());
   }
 
   /**

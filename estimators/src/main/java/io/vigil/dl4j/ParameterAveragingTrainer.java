@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Synchronous parameter averaging on Spark itself, for any DL4J {@link MultiLayerNetwork}: the
+ * Synchronous parameter averaging on Spark itself, for any DL4J {@link MultiLayerNetwork} or any other
+ * network whose training a {@link WorkerStep} describes (the BiGAN's alternating updates): the
  * parameters and updater state are broadcast, every partition (worker) fits its local copy on its next
  * {@code averagingFrequency} minibatches, and the copies are averaged; repeated until {@code epochs}
  * passes over the data. Training rows never reach the driver.
@@ -42,14 +43,16 @@ public final class ParameterAveragingTrainer implements Serializable {
     /** {@code net.pretrainLayer(0, x)}: unsupervised layer-wise training (variational autoencoder). */
     PRETRAIN_FIRST_LAYER,
     /**
-     * {@code net.fit(s, s)} with each row as a sequence of its features, one value per time step
-     * ({@code s} = x reshaped to [rows, 1, width], DL4J's NCW layout): recurrent encoder–decoders.
+     * {@code net.fit(s, s)} with each row a sequence stored channel-major ({@code s} = x reshaped to
+     * [rows, channels, width / channels], DL4J's NCW layout): recurrent encoder–decoders. One channel
+     * reads a row's features as a sequence (the reference's mode); a window of time-ordered rows has
+     * one channel per feature.
      */
-    FIT_ROW_SEQUENCE;
+    FIT_SEQUENCE;
 
-    /** The minibatch as this mode feeds it to the network. */
-    public INDArray input(INDArray x) {
-      return this == FIT_ROW_SEQUENCE ? x.reshape('c', x.size(0), 1, x.size(1)) : x;
+    /** The minibatch as this mode feeds it to the network ({@code channels}: FIT_SEQUENCE's). */
+    public INDArray input(INDArray x, int channels) {
+      return this == FIT_SEQUENCE ? x.reshape('c', x.size(0), channels, x.size(1) / channels) : x;
     }
   }
 
@@ -70,10 +73,42 @@ public final class ParameterAveragingTrainer implements Serializable {
   }
 
   /**
-   * Trains a network of configuration {@code conf} on {@code rows} (one worker per partition; the
-   * caller partitions). Returns the averaged network.
+   * What one worker does in a round, for any network: start from the shared parameters and optimiser
+   * state, fit on the round's rows in minibatches, and return its new parameters, state and losses.
    */
-  public MultiLayerNetwork train(MultiLayerConfiguration conf, JavaRDD<float[]> rows, Mode mode, String label) {
+  public interface WorkerStep extends Serializable {
+    /** The starting {parameters, optimiser state} (built on the driver). */
+    float[][] initial();
+
+    /** The names of the losses {@link #fit} reports, e.g. {"loss"} or {"D loss", "E+G loss"}. */
+    String[] lossNames();
+
+    /**
+     * Fits a local copy made from {@code params} and {@code state} on {@code rows}; {@code iteration} is
+     * the global step count so far and {@code randomSeed} seeds this worker's round. Returns
+     * {parameters, state, mean loss per name}.
+     */
+    float[][] fit(float[] params, float[] state, List<float[]> rows, int batchSize, int iteration, long randomSeed);
+  }
+
+  /**
+   * Trains a network of configuration {@code conf} on {@code rows} (one worker per partition; the
+   * caller partitions; {@code channels}: see {@link Mode#FIT_SEQUENCE}). Returns the averaged network.
+   */
+  public MultiLayerNetwork train(MultiLayerConfiguration conf, JavaRDD<float[]> rows, Mode mode, int channels,
+      String label) {
+    float[] params = train(new NetworkStep(conf, mode, channels), rows, label);
+    MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+    net.init();
+    net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c').castTo(DataType.FLOAT));
+    return net;
+  }
+
+  /**
+   * Trains with {@code step} on {@code rows} (one worker per partition; the caller partitions) and returns
+   * the averaged parameters.
+   */
+  public float[] train(WorkerStep step, JavaRDD<float[]> rows, String label) {
     Nd4jArrays.setUpTask();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.context());
     JavaRDD<float[]> data = rows.persist(StorageLevel.MEMORY_AND_DISK());
@@ -94,12 +129,10 @@ public final class ParameterAveragingTrainer implements Serializable {
       long window = (long) batchSize * averagingFrequency;
       int roundsPerEpoch = (int) ((maxPartition + window - 1) / window);
 
-      MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
-      net.init();
-      float[] params = net.params().castTo(DataType.FLOAT).toFloatVector();
-      INDArray state = net.getUpdater().getStateViewArray();
-      float[] updater = state == null ? new float[0] : state.castTo(DataType.FLOAT).toFloatVector();
-      String confJson = conf.toJson();
+      float[][] start = step.initial();
+      float[] params = start[0];
+      float[] updater = start[1];
+      String[] lossNames = step.lossNames();
       int iteration = 0;
       for (int epoch = 0; epoch < epochs; epoch++) {
         // Shuffle each partition once per epoch and cut it into its rounds' windows; the rounds then
@@ -107,7 +140,7 @@ public final class ParameterAveragingTrainer implements Serializable {
         JavaRDD<float[][][]> windows = shuffledWindows(data, epoch).persist(StorageLevel.MEMORY_AND_DISK());
         try {
           for (int round = 0; round < roundsPerEpoch; round++) {
-            long start = System.nanoTime();
+            long roundStart = System.nanoTime();
             jsc.setJobGroup("vigil-train-" + label, String.format("Vigil %s: parameter averaging, epoch %d/%d,"
                 + " round %d/%d", label, epoch + 1, epochs, round + 1, roundsPerEpoch), false);
             Broadcast<float[][]> shared = jsc.broadcast(new float[][] {params, updater});
@@ -115,7 +148,7 @@ public final class ParameterAveragingTrainer implements Serializable {
             final int r = round;
             final int it0 = iteration;
             List<float[][]> results = windows.mapPartitionsWithIndex((idx, it) -> Collections.singletonList(
-                it.hasNext() ? fitWindow(confJson, shared.value(), it.next(), idx, e, r, it0, mode) : null)
+                it.hasNext() ? fitWindow(step, shared.value(), it.next(), idx, e, r, it0) : null)
                 .iterator(), true).collect();
             shared.destroy();
             float[][] averaged = average(results, params.length, updater.length);
@@ -124,20 +157,24 @@ public final class ParameterAveragingTrainer implements Serializable {
             }
             params = averaged[0];
             updater = averaged[1];
-            double loss = averaged[2][0];
-            long processed = (long) averaged[2][1];
-            NetworkTraining.requireFiniteLoss(loss, label, String.format("epoch %d round %d", epoch + 1, round + 1));
+            float[] losses = averaged[2];
+            long processed = (long) averaged[3][0];
+            StringBuilder lossText = new StringBuilder();
+            for (int i = 0; i < lossNames.length; i++) {
+              NetworkTraining.requireFiniteLoss(losses[i], label + " (" + lossNames[i] + ")",
+                  String.format("epoch %d round %d", epoch + 1, round + 1));
+              lossText.append(String.format("mean %s %.6f, ", lossNames[i], losses[i]));
+            }
             iteration += averagingFrequency;
-            double seconds = (System.nanoTime() - start) / 1e9;
-            LOG.info(String.format("%s epoch %d/%d round %d/%d: mean loss %.6f, %d rows, %.0f rows/s", label,
-                epoch + 1, epochs, round + 1, roundsPerEpoch, loss, processed, processed / seconds));
+            double seconds = (System.nanoTime() - roundStart) / 1e9;
+            LOG.info(String.format("%s epoch %d/%d round %d/%d: %s%d rows, %.0f rows/s", label,
+                epoch + 1, epochs, round + 1, roundsPerEpoch, lossText, processed, processed / seconds));
           }
         } finally {
           windows.unpersist(false);
         }
       }
-      net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c').castTo(DataType.FLOAT));
-      return net;
+      return params;
     } finally {
       data.unpersist(false);
     }
@@ -162,8 +199,8 @@ public final class ParameterAveragingTrainer implements Serializable {
   }
 
   /** One worker's round: fits its local copy on the round's window of its partition; null if none left. */
-  private float[][] fitWindow(String confJson, float[][] shared, float[][][] windows, int partition,
-      int epoch, int round, int iteration, Mode mode) {
+  private float[][] fitWindow(WorkerStep step, float[][] shared, float[][][] windows, int partition, int epoch,
+      int round, int iteration) {
     Nd4jArrays.setUpTask();
     if (round >= windows.length) {
       return null;
@@ -173,43 +210,80 @@ public final class ParameterAveragingTrainer implements Serializable {
       LOG.info(String.format("Vigil training worker: partition %d, epoch %d, %d windows, on executor %s", partition,
           epoch + 1, windows.length, env == null ? "?" : env.executorId()));
     }
-    List<float[]> rows = Arrays.asList(windows[round]);
-    MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(confJson);
-    conf.setIterationCount(iteration); // Adam's bias correction continues from the global step
-    MultiLayerNetwork local = new MultiLayerNetwork(conf);
-    local.init(Nd4j.create(shared[0], new long[] {1, shared[0].length}, 'c').castTo(DataType.FLOAT), true);
-    if (shared[1].length > 0) {
-      local.getUpdater().setStateViewArray(local,
-          Nd4j.create(shared[1], new long[] {1, shared[1].length}, 'c').castTo(DataType.FLOAT), false);
-    }
-    // A VAE samples its latent noise from ND4J's global RNG: seed it per (epoch, round, worker).
-    Nd4j.getRandom().setSeed(seed * 1_000_003L + epoch * 7919L + round * 104_729L + partition);
-    int width = rows.get(0).length;
-    double lossSum = 0;
-    int batches = 0;
-    for (int b = 0; b < rows.size(); b += batchSize) {
-      INDArray x = Nd4jArrays.matrix(rows.subList(b, Math.min(rows.size(), b + batchSize)), width);
-      if (mode != Mode.PRETRAIN_FIRST_LAYER) {
-        INDArray input = mode.input(x);
-        local.fit(input, input);
-        lossSum += local.score();
-      } else {
-        local.pretrainLayer(0, x);
-        lossSum += local.getLayer(0).score(); // the network's score covers only an output layer
-      }
-      batches++;
-    }
-    INDArray state = local.getUpdater().getStateViewArray();
-    return new float[][] {local.params().castTo(DataType.FLOAT).toFloatVector(),
-        state == null ? new float[0] : state.castTo(DataType.FLOAT).toFloatVector(),
-        {(float) (lossSum / batches), rows.size()}};
+    float[][] out = step.fit(shared[0], shared[1], Arrays.asList(windows[round]), batchSize, iteration,
+        seed * 1_000_003L + epoch * 7919L + round * 104_729L + partition);
+    return new float[][] {out[0], out[1], out[2], {windows[round].length}};
   }
 
-  /** Mean of the workers' parameters and updater states (in partition order); null if none had data. */
+  /** The DL4J {@link MultiLayerNetwork} step: {@code fit} or {@code pretrainLayer} per minibatch, by mode. */
+  private static final class NetworkStep implements WorkerStep {
+    private final String confJson;
+    private final Mode mode;
+    private final int channels;
+
+    NetworkStep(MultiLayerConfiguration conf, Mode mode, int channels) {
+      this.confJson = conf.toJson();
+      this.mode = mode;
+      this.channels = channels;
+    }
+
+    @Override
+    public float[][] initial() {
+      MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(confJson));
+      net.init();
+      INDArray state = net.getUpdater().getStateViewArray();
+      return new float[][] {net.params().castTo(DataType.FLOAT).toFloatVector(),
+          state == null ? new float[0] : state.castTo(DataType.FLOAT).toFloatVector()};
+    }
+
+    @Override
+    public String[] lossNames() {
+      return new String[] {"loss"};
+    }
+
+    @Override
+    public float[][] fit(float[] params, float[] updater, List<float[]> rows, int batchSize, int iteration,
+        long randomSeed) {
+      MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(confJson);
+      conf.setIterationCount(iteration); // Adam's bias correction continues from the global step
+      MultiLayerNetwork local = new MultiLayerNetwork(conf);
+      local.init(Nd4j.create(params, new long[] {1, params.length}, 'c').castTo(DataType.FLOAT), true);
+      if (updater.length > 0) {
+        local.getUpdater().setStateViewArray(local,
+            Nd4j.create(updater, new long[] {1, updater.length}, 'c').castTo(DataType.FLOAT), false);
+      }
+      // A VAE samples its latent noise from ND4J's global RNG: seed it per (epoch, round, worker).
+      Nd4j.getRandom().setSeed(randomSeed);
+      int width = rows.get(0).length;
+      double lossSum = 0;
+      int batches = 0;
+      for (int b = 0; b < rows.size(); b += batchSize) {
+        INDArray x = Nd4jArrays.matrix(rows.subList(b, Math.min(rows.size(), b + batchSize)), width);
+        if (mode != Mode.PRETRAIN_FIRST_LAYER) {
+          INDArray input = mode.input(x, channels);
+          local.fit(input, input);
+          lossSum += local.score();
+        } else {
+          local.pretrainLayer(0, x);
+          lossSum += local.getLayer(0).score(); // the network's score covers only an output layer
+        }
+        batches++;
+      }
+      INDArray state = local.getUpdater().getStateViewArray();
+      return new float[][] {local.params().castTo(DataType.FLOAT).toFloatVector(),
+          state == null ? new float[0] : state.castTo(DataType.FLOAT).toFloatVector(),
+          {(float) (lossSum / batches)}};
+    }
+  }
+
+  /**
+   * Mean of the workers' parameters and updater states (in partition order), their row-weighted mean
+   * losses and the rows they fitted; null if none had data.
+   */
   private static float[][] average(List<float[][]> results, int numParams, int numState) {
     double[] p = new double[numParams];
     double[] u = new double[numState];
-    double loss = 0;
+    double[] loss = null;
     double rows = 0;
     int workers = 0;
     for (float[][] r : results) {
@@ -223,8 +297,11 @@ public final class ParameterAveragingTrainer implements Serializable {
       for (int i = 0; i < numState; i++) {
         u[i] += r[1][i];
       }
-      loss += r[2][0] * r[2][1];
-      rows += r[2][1];
+      loss = loss == null ? new double[r[2].length] : loss;
+      for (int i = 0; i < loss.length; i++) {
+        loss[i] += (double) r[2][i] * r[3][0];
+      }
+      rows += r[3][0];
     }
     if (workers == 0) {
       return null;
@@ -237,6 +314,10 @@ public final class ParameterAveragingTrainer implements Serializable {
     for (int i = 0; i < numState; i++) {
       state[i] = (float) (u[i] / workers);
     }
-    return new float[][] {params, state, {(float) (loss / rows), (float) rows}};
+    float[] meanLoss = new float[loss.length];
+    for (int i = 0; i < loss.length; i++) {
+      meanLoss[i] = (float) (loss[i] / rows);
+    }
+    return new float[][] {params, state, meanLoss, {(float) rows}};
   }
 }

@@ -1,28 +1,69 @@
 package io.vigil.sequence;
 
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+
+import io.vigil.core.Schemas;
+import io.vigil.dl4j.Nd4jArrays;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.RowFactory;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import io.vigil.dl4j.BatchScoring;
 import io.vigil.dl4j.NetworkPersistence;
 import io.vigil.dl4j.NeuralModel;
 import io.vigil.dl4j.ParameterAveragingTrainer;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
-/** A fitted sequence encoder–decoder; score = mean squared reconstruction error of the row's sequence. */
+/**
+ * A fitted sequence encoder–decoder; score = mean squared reconstruction error of the row's sequence
+ * (row-as-sequence mode) or the max/mean of its windows' errors (time windows).
+ */
 public class SequenceModel extends NeuralModel<SequenceModel> implements SequenceParams {
 
+  private static final String ROW_ID = "_vigil_row_id";
+  private static final String WINDOW = "_vigil_window";
+
   private final IntParam hiddenSize;
+  private final Param<String> entityCol;
+  private final Param<String> orderCol;
+  private final IntParam windowLength;
+  private final IntParam windowStride;
+  private final DoubleParam maxGap;
+  private final Param<String> windowScore;
 
   SequenceModel(String uid, byte[] network, int width) {
     super(uid, network);
     hiddenSize = SequenceParams.hiddenSize(this);
+    entityCol = SequenceParams.entityCol(this);
+    orderCol = SequenceParams.orderCol(this);
+    windowLength = SequenceParams.windowLength(this);
+    windowStride = SequenceParams.windowStride(this);
+    maxGap = SequenceParams.maxGap(this);
+    windowScore = SequenceParams.windowScore(this);
     SequenceParams.setSequenceDefaults(this);
     set(numFeatures(), width);
   }
 
   @Override public IntParam hiddenSize() { return hiddenSize; }
+  @Override public Param<String> entityCol() { return entityCol; }
+  @Override public Param<String> orderCol() { return orderCol; }
+  @Override public IntParam windowLength() { return windowLength; }
+  @Override public IntParam windowStride() { return windowStride; }
+  @Override public DoubleParam maxGap() { return maxGap; }
+  @Override public Param<String> windowScore() { return windowScore; }
 
   @Override
   public String detectorName() {
@@ -31,16 +72,118 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
 
   @Override
   protected boolean explains() {
-    return true;
+    return !windowed(); // a row's window score has no per-feature split yet
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    if (windowed()) {
+      SequenceWindows.validate(schema, windowSpec());
+    }
+    return super.transformSchema(schema);
+  }
+
+  /** The windows of {@code rows} as one column of flat window vectors (for training). */
+  static Dataset<Row> windows(Dataset<Row> rows, String featuresCol, SequenceWindows.Spec spec) {
+    return SequenceWindows.windows(rows.withColumn(ROW_ID, monotonically_increasing_id()), featuresCol, ROW_ID, spec,
+        WINDOW).select(WINDOW);
   }
 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
-    return BatchScoring.appendScores(dataset, network, getFeaturesCol(), getScoreCol(), getNumFeatures(),
-        (net, x, explain) -> BatchScoring.reconstructionErrors(x,
-            net.output(ParameterAveragingTrainer.Mode.FIT_ROW_SEQUENCE.input(x), false)
-                .reshape('c', x.size(0), x.size(1)), explain),
-        getExplainTopK(), getFeatureNames());
+    int width = getNumFeatures();
+    if (!windowed()) {
+      return BatchScoring.appendScores(dataset, network, getFeaturesCol(), getScoreCol(), width,
+          (net, x, explain) -> BatchScoring.reconstructionErrors(x,
+              net.output(ParameterAveragingTrainer.Mode.FIT_SEQUENCE.input(x, 1), false)
+                  .reshape('c', x.size(0), x.size(1)), explain),
+          getExplainTopK(), getFeatureNames());
+    }
+    // One pass: each entity's rows sorted in one partition, cut into segments and windows, the windows
+    // scored in batches, and every row emitted with the max/mean of its windows' scores.
+    StructType in = dataset.schema();
+    StructType out = Schemas.appendDouble(in, getScoreCol());
+    SequenceWindows.Spec spec = windowSpec();
+    int features = in.fieldIndex(getFeaturesCol());
+    boolean mean = getWindowScore().equals("mean");
+    Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
+        .broadcast(network);
+    return SequenceWindows.sortedForWindows(dataset.toDF(), spec).mapPartitions(
+        windowScorer(shared, in, spec, features, width, mean), Encoders.row(out));
+  }
+
+  /** The partition function of windowed scoring (static: a closure must not capture the model). */
+  private static MapPartitionsFunction<Row, Row> windowScorer(Broadcast<byte[]> shared, StructType in,
+      SequenceWindows.Spec spec, int features, int width, boolean mean) {
+    return it -> {
+      Nd4jArrays.setUpTask();
+      MultiLayerNetwork net = BatchScoring.restored(shared, Nd4jArrays::fromBytes);
+      Iterator<List<Row>> segments = SequenceWindows.segments(it, in, spec);
+      return new Iterator<Row>() {
+        private final List<Row> ready = new ArrayList<>();
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          while (next >= ready.size() && segments.hasNext()) {
+            ready.clear();
+            next = 0;
+            scoreSegment(net, segments.next(), features, width, spec, mean, ready);
+          }
+          return next < ready.size();
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return ready.get(next++);
+        }
+      };
+    };
+  }
+
+  /** Scores a segment's windows in batches and appends its rows, each with its windows' max or mean score. */
+  private static void scoreSegment(MultiLayerNetwork net, List<Row> segment, int features, int width,
+      SequenceWindows.Spec spec, boolean mean, List<Row> out) {
+    int n = segment.size();
+    double[] best = new double[n];
+    double[] sum = new double[n];
+    int[] count = new int[n];
+    java.util.Arrays.fill(best, Double.NEGATIVE_INFINITY);
+    List<int[]> windows = SequenceWindows.windowsOf(n, spec);
+    int size = width * spec.length();
+    int perBatch = Math.max(1, BatchScoring.BATCH_ROWS / spec.length());
+    for (int b = 0; b < windows.size(); b += perBatch) {
+      List<int[]> batch = windows.subList(b, Math.min(windows.size(), b + perBatch));
+      float[] flat = new float[batch.size() * size];
+      for (int i = 0; i < batch.size(); i++) {
+        int[] w = batch.get(i);
+        System.arraycopy(SequenceWindows.vector(segment, w[0], w[1], features, spec.length()), 0, flat, i * size, size);
+      }
+      INDArray x = Nd4jArrays.matrix(flat, batch.size(), size);
+      double[] scores = BatchScoring.reconstructionErrors(x,
+          net.output(ParameterAveragingTrainer.Mode.FIT_SEQUENCE.input(x, width), false)
+              .reshape('c', x.size(0), x.size(1)), false).scores();
+      for (int i = 0; i < batch.size(); i++) {
+        int[] w = batch.get(i);
+        for (int r = w[0]; r < w[0] + w[1]; r++) {
+          best[r] = Math.max(best[r], scores[i]);
+          sum[r] += scores[i];
+          count[r]++;
+        }
+      }
+    }
+    for (int r = 0; r < n; r++) {
+      Row row = segment.get(r);
+      Object[] values = new Object[row.length() + 1];
+      for (int c = 0; c < row.length(); c++) {
+        values[c] = row.get(c);
+      }
+      values[row.length()] = mean ? sum[r] / count[r] : best[r];
+      out.add(RowFactory.create(values));
+    }
   }
 
   @Override

@@ -1,23 +1,93 @@
 package io.vigil.sequence;
 
 import io.vigil.dl4j.NeuralNetParams;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
 
-/** Parameters of the sequence encoder–decoder: the LSTM width, plus the shared DL4J training params. */
+/**
+ * Parameters of the sequence encoder–decoder: the LSTM width; the windowing of time-ordered rows
+ * (entity key, order column, window length and stride, the largest gap a window may span, and how a
+ * row's windows combine), plus the shared DL4J training params. Without an order column each row's
+ * features are read as one sequence (the reference's mode).
+ */
 public interface SequenceParams extends NeuralNetParams {
 
   IntParam hiddenSize();
 
+  Param<String> entityCol();
+
+  Param<String> orderCol();
+
+  IntParam windowLength();
+
+  IntParam windowStride();
+
+  DoubleParam maxGap();
+
+  Param<String> windowScore();
+
   default int getHiddenSize() { return (Integer) getOrDefault(hiddenSize()); }
+  default String getEntityCol() { return getOrDefault(entityCol()); }
+  default String getOrderCol() { return getOrDefault(orderCol()); }
+  default int getWindowLength() { return (Integer) getOrDefault(windowLength()); }
+  default int getWindowStride() { return (Integer) getOrDefault(windowStride()); }
+  default double getMaxGap() { return (Double) getOrDefault(maxGap()); }
+  default String getWindowScore() { return getOrDefault(windowScore()); }
+
+  /** Whether rows are cut into time windows (an order column is named). */
+  default boolean windowed() {
+    return !getOrderCol().isEmpty();
+  }
+
+  /** The windowing, when {@link #windowed}. */
+  default SequenceWindows.Spec windowSpec() {
+    return new SequenceWindows.Spec(getEntityCol(), getOrderCol(), getWindowLength(), getWindowStride(), getMaxGap());
+  }
 
   static IntParam hiddenSize(Identifiable p) {
     return new IntParam(p.uid(), "hiddenSize", "units of the encoder LSTM (its last state is the code) and of the"
         + " decoder LSTM, >= 1", ParamValidators.gtEq(1));
   }
 
+  static Param<String> entityCol(Identifiable p) {
+    return new Param<>(p.uid(), "entityCol", "column whose values name separate series (windows never mix two);"
+        + " empty = all rows are one series");
+  }
+
+  static Param<String> orderCol(Identifiable p) {
+    return new Param<>(p.uid(), "orderCol", "timestamp (or numeric) column that orders rows into windows; empty ="
+        + " each row's features are one sequence (the reference's row-as-sequence mode)");
+  }
+
+  static IntParam windowLength(Identifiable p) {
+    return new IntParam(p.uid(), "windowLength", "rows per window, >= 2", ParamValidators.gtEq(2));
+  }
+
+  static IntParam windowStride(Identifiable p) {
+    return new IntParam(p.uid(), "windowStride", "rows between the starts of two windows, >= 1",
+        ParamValidators.gtEq(1));
+  }
+
+  static DoubleParam maxGap(Identifiable p) {
+    return new DoubleParam(p.uid(), "maxGap", "largest step between two rows of one window, in the order column's"
+        + " units (seconds for timestamps); 0 = no limit", ParamValidators.gtEq(0));
+  }
+
+  static Param<String> windowScore(Identifiable p) {
+    return new Param<>(p.uid(), "windowScore", "a row's score from its windows' scores: max or mean",
+        ParamValidators.inArray(new String[] {"max", "mean"}));
+  }
+
   static void setSequenceDefaults(SequenceParams p) {
     p.setDefault(p.hiddenSize(), 16);
+    p.setDefault(p.entityCol(), "");
+    p.setDefault(p.orderCol(), "");
+    p.setDefault(p.windowLength(), 24);
+    p.setDefault(p.windowStride(), 1);
+    p.setDefault(p.maxGap(), 0.0);
+    p.setDefault(p.windowScore(), "max");
   }
 }

@@ -1,0 +1,116 @@
+package io.vigil.bigan;
+
+import io.vigil.dl4j.NetworkTraining;
+import io.vigil.dl4j.NeuralDetector;
+import io.vigil.dl4j.NeuralNetParams;
+import io.vigil.dl4j.ParameterAveragingTrainer;
+import java.util.List;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * BiGAN detector: an encoder E(x) → z, a generator G(z) → x and a discriminator D(x, z) trained
+ * adversarially ({@link BiGanNetwork}), by {@link ParameterAveragingTrainer} on Spark: each minibatch is
+ * one discriminator step and one encoder+generator step, and all three networks' parameters (with
+ * their Adam state) are averaged every round. Each round logs both players' losses, and training stops
+ * with a clear error when either is NaN or infinite. A row's score is
+ * {@code alpha * |x - G(E(x))|_1 + (1 - alpha) * |f(x, E(x)) - f(G(E(x)), E(x))|_1}, f = D's last
+ * hidden layer; explanations rank the features by {@code alpha * |x_j - G(E(x))_j|}.
+ */
+public class BiGanDetector extends NeuralDetector<BiGanModel, BiGanDetector> implements BiGanParams {
+
+  public static final String NAME = "bigan";
+
+  private final IntParam latentSize;
+  private final IntParam hiddenSize;
+  private final DoubleParam alpha;
+  private final DoubleParam cycleWeight;
+
+  public BiGanDetector() {
+    this(Identifiable$.MODULE$.randomUID(NAME));
+  }
+
+  public BiGanDetector(String uid) {
+    super(uid);
+    latentSize = BiGanParams.latentSize(this);
+    hiddenSize = BiGanParams.hiddenSize(this);
+    alpha = BiGanParams.alpha(this);
+    cycleWeight = BiGanParams.cycleWeight(this);
+    BiGanParams.setBiGanDefaults(this);
+  }
+
+  @Override public IntParam latentSize() { return latentSize; }
+  @Override public IntParam hiddenSize() { return hiddenSize; }
+  @Override public DoubleParam alpha() { return alpha; }
+  @Override public DoubleParam cycleWeight() { return cycleWeight; }
+
+  public BiGanDetector setLatentSize(int v) { set(latentSize, v); return this; }
+  public BiGanDetector setHiddenSize(int v) { set(hiddenSize, v); return this; }
+  public BiGanDetector setAlpha(double v) { set(alpha, v); return this; }
+  public BiGanDetector setCycleWeight(double v) { set(cycleWeight, v); return this; }
+
+  BiGanNetwork.Spec spec(int width) {
+    return new BiGanNetwork.Spec(width, getLatentSize(), getHiddenSize(), getLearningRate(),
+        getCycleWeight(), getActivation());
+  }
+
+  @Override
+  protected BiGanModel train(Dataset<Row> features, long numRows) {
+    if (getTrainer().equals(NeuralNetParams.DL4J_SPARK_TRAINER)) {
+      throw new IllegalArgumentException("trainer 'dl4j-spark' only calls fit on one network, so it cannot train"
+          + " the BiGAN's alternating discriminator and encoder+generator updates; use trainer 'vigil'.");
+    }
+    BiGanNetwork.Spec spec = spec(NetworkTraining.width(features));
+    float[] params = NetworkTraining.averagingTrainer(this).train(new Step(spec, getSeed()),
+        NetworkTraining.workerRows(this, features), uid());
+    return new BiGanModel(uid(), BiGanNetwork.toBytes(spec, params), spec.width());
+  }
+
+  /** A worker's round: one discriminator step and one encoder+generator step per minibatch. */
+  private record Step(BiGanNetwork.Spec spec, long seed) implements ParameterAveragingTrainer.WorkerStep {
+    @Override
+    public float[][] initial() {
+      BiGanNetwork net = new BiGanNetwork(spec);
+      return new float[][] {net.initialParams(seed), new float[2 * net.numParams()]};
+    }
+
+    @Override
+    public String[] lossNames() {
+      return new String[] {"D loss", "E+G loss"};
+    }
+
+    @Override
+    public float[][] fit(float[] params, float[] state, List<float[]> rows, int batchSize, int iteration,
+        long randomSeed) {
+      BiGanNetwork net = new BiGanNetwork(spec);
+      BiGanNetwork.Trainer local = net.new Trainer(params, state, iteration, randomSeed);
+      double discriminator = 0;
+      double generator = 0;
+      int batches = 0;
+      for (int b = 0; b < rows.size(); b += batchSize) {
+        double[] losses = local.step(io.vigil.dl4j.Nd4jArrays.matrix(
+            rows.subList(b, Math.min(rows.size(), b + batchSize)), spec.width()));
+        discriminator += losses[0];
+        generator += losses[1];
+        batches++;
+      }
+      return new float[][] {local.params(), local.adamState(),
+          {(float) (discriminator / batches), (float) (generator / batches)}};
+    }
+  }
+
+  @Override
+  public BiGanDetector copy(ParamMap extra) {
+    return (BiGanDetector) defaultCopy(extra);
+  }
+
+  public static MLReader<BiGanDetector> read() {
+    return new DefaultParamsReader<>();
+  }
+}

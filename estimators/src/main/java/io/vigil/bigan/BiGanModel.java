@@ -1,0 +1,95 @@
+package io.vigil.bigan;
+
+import io.vigil.dl4j.BatchScoring;
+import io.vigil.dl4j.NetworkPersistence;
+import io.vigil.dl4j.NeuralModel;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A fitted BiGAN; score = {@code alpha * |x - G(E(x))|_1 + (1 - alpha) * feature-matching distance}
+ * ({@code alpha} may be changed on the fitted model: it only mixes the two terms). Its
+ * network bytes are {@link BiGanNetwork}'s zip (architecture + parameters), not DL4J's model zip.
+ */
+public class BiGanModel extends NeuralModel<BiGanModel> implements BiGanParams {
+
+  private final IntParam latentSize;
+  private final IntParam hiddenSize;
+  private final DoubleParam alpha;
+  private final DoubleParam cycleWeight;
+
+  BiGanModel(String uid, byte[] network, int width) {
+    super(uid, network);
+    latentSize = BiGanParams.latentSize(this);
+    hiddenSize = BiGanParams.hiddenSize(this);
+    alpha = BiGanParams.alpha(this);
+    cycleWeight = BiGanParams.cycleWeight(this);
+    BiGanParams.setBiGanDefaults(this);
+    set(numFeatures(), width);
+  }
+
+  @Override public IntParam latentSize() { return latentSize; }
+  @Override public IntParam hiddenSize() { return hiddenSize; }
+  @Override public DoubleParam alpha() { return alpha; }
+  @Override public DoubleParam cycleWeight() { return cycleWeight; }
+
+  /** Re-mixes the two score terms without retraining. */
+  public BiGanModel setAlpha(double v) { set(alpha, v); return this; }
+
+  @Override
+  public String detectorName() {
+    return BiGanDetector.NAME;
+  }
+
+  @Override
+  protected boolean explains() {
+    return true;
+  }
+
+  @Override
+  protected Dataset<Row> score(Dataset<?> dataset) {
+    double alpha = getAlpha();
+    return BatchScoring.appendScores(dataset, network, BiGanModel::restore, getFeaturesCol(), getScoreCol(),
+        getNumFeatures(), (scorer, x, explain) -> mix(scorer.terms(x), alpha, explain), getExplainTopK(),
+        getFeatureNames());
+  }
+
+  /**
+   * score = alpha * sum_j |x_j - G(E(x))_j| + (1 - alpha) * feature matching; a feature's contribution is
+   * its alpha * |x_j - G(E(x))_j| (they sum to the first term).
+   */
+  private static BatchScoring.Scores mix(INDArray[] terms, double alpha, boolean explain) {
+    INDArray weighted = terms[0].castTo(DataType.FLOAT).mul(alpha);
+    double[] reconstruction = weighted.sum(1).castTo(DataType.DOUBLE).toDoubleVector();
+    double[] matching = terms[1].castTo(DataType.DOUBLE).toDoubleVector();
+    double[] scores = new double[reconstruction.length];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = reconstruction[i] + (1 - alpha) * matching[i];
+    }
+    return new BatchScoring.Scores(scores, explain ? weighted.dup('c').data().asFloat() : null);
+  }
+
+  private static BiGanNetwork.Scorer restore(byte[] bytes) {
+    var restored = BiGanNetwork.fromBytes(bytes);
+    return restored.getKey().scorer(restored.getValue());
+  }
+
+  @Override
+  public BiGanModel copy(ParamMap extra) {
+    return copyValues(new BiGanModel(uid(), network, getNumFeatures()), extra).setParent(parent());
+  }
+
+  public static MLReader<BiGanModel> read() {
+    return NetworkPersistence.reader(BiGanModel.class, BiGanModel::new);
+  }
+
+  public static BiGanModel load(String path) {
+    return read().load(path);
+  }
+}

@@ -1,0 +1,58 @@
+package io.vigil.bigan;
+
+import io.vigil.dl4j.NeuralNetParams;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.Identifiable;
+
+/**
+ * Parameters of the BiGAN: the latent and hidden widths, the score's mix {@code alpha} and the
+ * cycle-consistency weight, plus the shared DL4J training params.
+ */
+public interface BiGanParams extends NeuralNetParams {
+
+  IntParam latentSize();
+
+  IntParam hiddenSize();
+
+  DoubleParam alpha();
+
+  DoubleParam cycleWeight();
+
+  default int getLatentSize() { return (Integer) getOrDefault(latentSize()); }
+  default int getHiddenSize() { return (Integer) getOrDefault(hiddenSize()); }
+  default double getAlpha() { return (Double) getOrDefault(alpha()); }
+  default double getCycleWeight() { return (Double) getOrDefault(cycleWeight()); }
+
+  static IntParam latentSize(Identifiable p) {
+    return new IntParam(p.uid(), "latentSize", "width of the latent code z (encoder output, generator input), >= 1",
+        ParamValidators.gtEq(1));
+  }
+
+  static IntParam hiddenSize(Identifiable p) {
+    return new IntParam(p.uid(), "hiddenSize", "units of each hidden layer of the encoder, generator and"
+        + " discriminator, >= 1", ParamValidators.gtEq(1));
+  }
+
+  static DoubleParam alpha(Identifiable p) {
+    return new DoubleParam(p.uid(), "alpha", "score = alpha * |x - G(E(x))|_1 + (1 - alpha) * the discriminator's"
+        + " feature-matching distance, in [0, 1]", ParamValidators.inRange(0, 1));
+  }
+
+  static DoubleParam cycleWeight(Identifiable p) {
+    return new DoubleParam(p.uid(), "cycleWeight", "weight of |x - G(E(x))|_1 in the encoder+generator loss"
+        + " (ALICE's cycle consistency; 0 = the plain BiGAN objective), >= 0", ParamValidators.gtEq(0));
+  }
+
+  /** Chosen on deepad-8020 validation rows (see conf/deepad-8020.conf and the README). */
+  static void setBiGanDefaults(BiGanParams p) {
+    p.setDefault(p.latentSize(), 8);
+    p.setDefault(p.hiddenSize(), 64);
+    p.setDefault(p.alpha(), 0.9);
+    p.setDefault(p.cycleWeight(), 1.0);
+    p.setDefault(p.activation(), "leakyrelu");
+    p.setDefault(p.batchSize(), 128);
+    p.setDefault(p.epochs(), 3);
+  }
+}

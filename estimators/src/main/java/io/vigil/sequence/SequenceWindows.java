@@ -1,0 +1,253 @@
+package io.vigil.sequence;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.mean;
+import static org.apache.spark.sql.functions.xxhash64;
+
+/**
+ * Sliding windows over time-ordered rows, on Spark: rows are grouped per entity (all rows are one
+ * entity when no key is named), ordered by the order column (then by row id, so tied timestamps keep a
+ * fixed order), and cut into segments wherever the step between two rows exceeds {@code maxGap}. Each
+ * segment yields windows of {@code length} rows every {@code stride} rows, plus one window ending at
+ * the segment's last row so that every row is in a window; a segment shorter than {@code length} is one
+ * window padded by repeating its last row. No window crosses a gap.
+ *
+ * <p>A window is a flat vector, channel-major ({@code value of feature j at step t} at
+ * {@code j * length + t}), DL4J's [channels, steps] sequence layout, and the ids of its rows. Any
+ * detector can score the windows; {@link #rowScores} gives each row the max (or mean) of its windows'
+ * scores. Each entity's rows meet in one partition (one segment in memory at a time).
+ *
+ * <p>Order: by the order column; equal times are ordered by a hash of the row (NAB's machine
+ * temperature file repeats an hour: its two copies interleave, the same way on every run).
+ */
+public final class SequenceWindows implements Serializable {
+
+  public static final String WINDOW_ROWS = "window_rows";
+
+  /** How windows are cut. {@code maxGap} in the order column's units (seconds for timestamps); 0 = none. */
+  public record Spec(String entityCol, String orderCol, int length, int stride, double maxGap)
+      implements Serializable {
+    public Spec {
+      if (length < 1 || stride < 1 || maxGap < 0) {
+        throw new IllegalArgumentException(String.format("windowLength and windowStride must be >= 1 and maxGap"
+            + " >= 0, got %d, %d, %s.", length, stride, maxGap));
+      }
+    }
+  }
+
+  private SequenceWindows() {}
+
+  /** Checks the entity and order columns: present, the order column a timestamp, date or number. */
+  public static void validate(StructType schema, Spec spec) {
+    if (!spec.entityCol().isEmpty() && !List.of(schema.fieldNames()).contains(spec.entityCol())) {
+      throw new IllegalArgumentException(String.format("Entity column '%s' (entityCol) not found; columns: %s.",
+          spec.entityCol(), String.join(", ", schema.fieldNames())));
+    }
+    if (!List.of(schema.fieldNames()).contains(spec.orderCol())) {
+      throw new IllegalArgumentException(String.format("Order column '%s' (orderCol) not found; columns: %s.",
+          spec.orderCol(), String.join(", ", schema.fieldNames())));
+    }
+    DataType t = schema.apply(spec.orderCol()).dataType();
+    if (!(t instanceof NumericType) && !t.equals(DataTypes.TimestampType) && !t.equals(DataTypes.DateType)) {
+      throw new IllegalArgumentException(String.format("Order column '%s' must be a timestamp, date or number,"
+          + " not %s.", spec.orderCol(), t.simpleString()));
+    }
+  }
+
+  /**
+   * {@code rows} with each entity's rows in one partition, ordered by time; ties (equal timestamps) are
+   * broken by a hash of the whole row, so the order never depends on how the input was partitioned.
+   */
+  public static Dataset<Row> sortedForWindows(Dataset<Row> rows, Spec spec) {
+    Dataset<Row> parts = spec.entityCol().isEmpty() ? rows.repartition(1) : rows.repartition(col(spec.entityCol()));
+    List<Column> order = new ArrayList<>();
+    if (!spec.entityCol().isEmpty()) {
+      order.add(col(spec.entityCol()));
+    }
+    order.add(col(spec.orderCol()));
+    order.add(xxhash64(java.util.Arrays.stream(rows.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new)));
+    return parts.sortWithinPartitions(order.toArray(new Column[0]));
+  }
+
+  /**
+   * The windows of {@code rows} (which hold {@code featuresCol}, {@code idCol} (long) and the spec's
+   * columns): columns {@code outCol} (the flat window vector) and {@link #WINDOW_ROWS} (array of the ids
+   * of the window's rows).
+   */
+  public static Dataset<Row> windows(Dataset<Row> rows, String featuresCol, String idCol, Spec spec, String outCol) {
+    validate(rows.schema(), spec);
+    StructType schema = rows.schema();
+    int features = schema.fieldIndex(featuresCol);
+    int id = schema.fieldIndex(idCol);
+    StructType out = new StructType().add(outCol, SQLDataTypes.VectorType(), false)
+        .add(WINDOW_ROWS, DataTypes.createArrayType(DataTypes.LongType, false), false);
+    return sortedForWindows(rows, spec).mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
+      Iterator<List<Row>> segments = segments(it, schema, spec);
+      List<Row> batch = new ArrayList<>();
+      return new Iterator<Row>() {
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          while (next >= batch.size() && segments.hasNext()) {
+            batch.clear();
+            next = 0;
+            List<Row> segment = segments.next();
+            for (int[] w : windowsOf(segment.size(), spec)) {
+              List<Long> ids = new ArrayList<>(w[1]);
+              for (int i = w[0]; i < w[0] + w[1]; i++) {
+                ids.add(segment.get(i).getLong(id));
+              }
+              batch.add(RowFactory.create(Vectors.dense(toDoubles(vector(segment, w[0], w[1], features,
+                  spec.length()))), scala.collection.JavaConverters.asScalaBuffer(ids).toSeq()));
+            }
+          }
+          return next < batch.size();
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return batch.get(next++);
+        }
+      };
+    }, Encoders.row(out));
+  }
+
+  /** Row scores: ({@code idCol}, {@code scoreCol}) = max or mean of the scores of the windows holding the row. */
+  public static Dataset<Row> rowScores(Dataset<Row> scoredWindows, String idCol, String windowScoreCol,
+      String scoreCol, String rule) {
+    Dataset<Row> perRow = scoredWindows.select(explode(col(WINDOW_ROWS)).as(idCol), col(windowScoreCol));
+    Column agg = rule.equals("mean") ? mean(windowScoreCol) : max(windowScoreCol);
+    return perRow.groupBy(idCol).agg(agg.as(scoreCol));
+  }
+
+  /**
+   * The segments of a partition sorted by {@link #sortedForWindows}: runs of rows of one entity with no
+   * step larger than maxGap. One segment is held in memory at a time.
+   */
+  public static Iterator<List<Row>> segments(Iterator<Row> sorted, StructType schema, Spec spec) {
+    int entity = spec.entityCol().isEmpty() ? -1 : schema.fieldIndex(spec.entityCol());
+    int order = schema.fieldIndex(spec.orderCol());
+    DataType orderType = schema.apply(spec.orderCol()).dataType();
+    return new Iterator<List<Row>>() {
+      private Row carried;
+
+      @Override
+      public boolean hasNext() {
+        return carried != null || sorted.hasNext();
+      }
+
+      @Override
+      public List<Row> next() {
+        List<Row> segment = new ArrayList<>();
+        Row previous = null;
+        double previousTime = 0;
+        while (carried != null || sorted.hasNext()) {
+          Row r = carried != null ? carried : sorted.next();
+          carried = null;
+          if (r.isNullAt(order)) {
+            throw new IllegalArgumentException("Order column '" + spec.orderCol() + "' is null in a row; windows need"
+                + " every row's time (set input.invalid to drop or quarantine such rows).");
+          }
+          double time = time(r, order, orderType);
+          boolean breaks = previous != null && (!java.util.Objects.equals(entity < 0 ? null : previous.get(entity),
+              entity < 0 ? null : r.get(entity)) || (spec.maxGap() > 0 && time - previousTime > spec.maxGap()));
+          if (breaks) {
+            carried = r;
+            break;
+          }
+          segment.add(r);
+          previous = r;
+          previousTime = time;
+        }
+        return segment;
+      }
+    };
+  }
+
+  /** The order column as a number: seconds for timestamps and dates. */
+  private static double time(Row r, int index, DataType type) {
+    if (type.equals(DataTypes.TimestampType)) {
+      java.sql.Timestamp t = r.getTimestamp(index);
+      return t.getTime() / 1000.0;
+    }
+    if (type.equals(DataTypes.DateType)) {
+      return r.getDate(index).getTime() / 1000.0;
+    }
+    return ((Number) r.get(index)).doubleValue();
+  }
+
+  /**
+   * The windows of a segment of {@code n} rows as {start, count}: every {@code stride} rows, plus one
+   * ending at the last row when the stride skipped the tail; a segment of at most {@code length} rows is
+   * one window (padded by {@link #vector}).
+   */
+  public static List<int[]> windowsOf(int n, Spec spec) {
+    List<int[]> out = new ArrayList<>();
+    int length = spec.length();
+    if (n <= length) {
+      out.add(new int[] {0, n});
+      return out;
+    }
+    int start = 0;
+    for (; start + length <= n; start += spec.stride()) {
+      out.add(new int[] {start, length});
+    }
+    if (start - spec.stride() + length < n) {
+      out.add(new int[] {n - length, length});
+    }
+    return out;
+  }
+
+  /**
+   * Rows [start, start + count) of a segment as one flat window of {@code length} steps, channel-major
+   * (feature j at step t at {@code j * length + t}); a short window repeats its last row.
+   */
+  public static float[] vector(List<Row> segment, int start, int count, int featuresIndex, int length) {
+    Vector first = (Vector) segment.get(start).get(featuresIndex);
+    int width = first.size();
+    float[] values = new float[width * length];
+    for (int t = 0; t < length; t++) {
+      Vector v = (Vector) segment.get(start + Math.min(t, count - 1)).get(featuresIndex);
+      if (v == null || v.size() != width) {
+        throw new IllegalArgumentException(String.format("Feature vectors of one window differ in width: %d and"
+            + " %s.", width, v == null ? "null" : String.valueOf(v.size())));
+      }
+      for (int j = 0; j < width; j++) {
+        values[j * length + t] = (float) v.apply(j);
+      }
+    }
+    return values;
+  }
+
+  private static double[] toDoubles(float[] values) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
+}
