@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import io.vigil.core.Schemas;
 import io.vigil.dl4j.Nd4jArrays;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -118,35 +117,15 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
     return it -> {
       Nd4jArrays.setUpTask();
       MultiLayerNetwork net = BatchScoring.restored(shared, Nd4jArrays::fromBytes);
-      Iterator<List<Row>> segments = SequenceWindows.segments(it, in, spec);
-      return new Iterator<Row>() {
-        private final List<Row> ready = new ArrayList<>();
-        private int next;
-
-        @Override
-        public boolean hasNext() {
-          while (next >= ready.size() && segments.hasNext()) {
-            ready.clear();
-            next = 0;
-            scoreSegment(net, segments.next(), features, width, spec, mean, ready);
-          }
-          return next < ready.size();
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          return ready.get(next++);
-        }
-      };
+      return SequenceWindows.flatMapSegments(SequenceWindows.segments(it, in, spec),
+          segment -> scoreSegment(net, segment, features, width, spec, mean));
     };
   }
 
-  /** Scores a segment's windows in batches and appends its rows, each with its windows' max or mean score. */
-  private static void scoreSegment(MultiLayerNetwork net, List<Row> segment, int features, int width,
-      SequenceWindows.Spec spec, boolean mean, List<Row> out) {
+  /** Scores a segment's windows in batches; returns its rows, each with its windows' max or mean score. */
+  private static List<Row> scoreSegment(MultiLayerNetwork net, List<Row> segment, int features, int width,
+      SequenceWindows.Spec spec, boolean mean) {
+    List<Row> out = new ArrayList<>(segment.size());
     int n = segment.size();
     double[] best = new double[n];
     double[] sum = new double[n];
@@ -184,6 +163,7 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
       values[row.length()] = mean ? sum[r] / count[r] : best[r];
       out.add(RowFactory.create(values));
     }
+    return out;
   }
 
   @Override

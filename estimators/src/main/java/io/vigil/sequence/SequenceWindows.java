@@ -101,39 +101,45 @@ public final class SequenceWindows implements Serializable {
     int id = schema.fieldIndex(idCol);
     StructType out = new StructType().add(outCol, SQLDataTypes.VectorType(), false)
         .add(WINDOW_ROWS, DataTypes.createArrayType(DataTypes.LongType, false), false);
-    return sortedForWindows(rows, spec).mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
-      Iterator<List<Row>> segments = segments(it, schema, spec);
-      List<Row> batch = new ArrayList<>();
-      return new Iterator<Row>() {
-        private int next;
-
-        @Override
-        public boolean hasNext() {
-          while (next >= batch.size() && segments.hasNext()) {
-            batch.clear();
-            next = 0;
-            List<Row> segment = segments.next();
-            for (int[] w : windowsOf(segment.size(), spec)) {
-              List<Long> ids = new ArrayList<>(w[1]);
-              for (int i = w[0]; i < w[0] + w[1]; i++) {
-                ids.add(segment.get(i).getLong(id));
-              }
-              batch.add(RowFactory.create(Vectors.dense(toDoubles(vector(segment, w[0], w[1], features,
-                  spec.length()))), scala.collection.JavaConverters.asScalaBuffer(ids).toSeq()));
+    return sortedForWindows(rows, spec).mapPartitions((MapPartitionsFunction<Row, Row>) it ->
+        flatMapSegments(segments(it, schema, spec), segment -> {
+          List<Row> made = new ArrayList<>();
+          for (int[] w : windowsOf(segment.size(), spec)) {
+            List<Long> ids = new ArrayList<>(w[1]);
+            for (int i = w[0]; i < w[0] + w[1]; i++) {
+              ids.add(segment.get(i).getLong(id));
             }
+            made.add(RowFactory.create(Vectors.dense(toDoubles(vector(segment, w[0], w[1], features, spec.length()))),
+                scala.collection.JavaConverters.asScalaBuffer(ids).toSeq()));
           }
-          return next < batch.size();
-        }
+          return made;
+        }), Encoders.row(out));
+  }
 
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          return batch.get(next++);
+  /** The rows {@code perSegment} makes of each segment, one segment at a time. */
+  public static Iterator<Row> flatMapSegments(Iterator<List<Row>> segments,
+      java.util.function.Function<List<Row>, List<Row>> perSegment) {
+    return new Iterator<Row>() {
+      private List<Row> current = List.of();
+      private int next;
+
+      @Override
+      public boolean hasNext() {
+        while (next >= current.size() && segments.hasNext()) {
+          current = perSegment.apply(segments.next());
+          next = 0;
         }
-      };
-    }, Encoders.row(out));
+        return next < current.size();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        return current.get(next++);
+      }
+    };
   }
 
   /** Row scores: ({@code idCol}, {@code scoreCol}) = max or mean of the scores of the windows holding the row. */

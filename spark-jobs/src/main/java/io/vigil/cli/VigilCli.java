@@ -100,9 +100,17 @@ public final class VigilCli {
       SqlJob.run(spark, wh, a.query, a.allowWrites).show(1000, false);
       return;
     }
+    if (a.command.equals("bench") && "nab".equals(a.suite)) {
+      String conf = a.conf != null ? a.conf : a.confDir + "/nab.conf";
+      List<Map<String, Object>> rows = io.vigil.jobs.NabSuite.run(spark, conf, a.output, a.sets,
+          io.vigil.data.NabData.SERIES, a.date, a.results);
+      rows.forEach(r -> System.out.println(r));
+      System.out.println("Results: " + a.results + "/nab.{csv,json,md}");
+      return;
+    }
     if (a.command.equals("bench") && a.suite != null) {
       if (!a.suite.equals("adbench")) {
-        throw new IllegalArgumentException("--suite must be adbench, got '" + a.suite + "'.");
+        throw new IllegalArgumentException("--suite must be adbench or nab, got '" + a.suite + "'.");
       }
       List<Map<String, Object>> rows = AdbenchSuite.run(spark, a.confDir, a.output, a.sets, a.detector, a.date,
           a.results);
@@ -274,7 +282,8 @@ public final class VigilCli {
             .action((v, c) -> { c.results = v; return c; });
         this.<String>opt("suite", STRING).valueName("NAME")
             .text("instead of --conf: 'adbench' runs every detector over conf-dir/adbench-*.conf and writes one AUC"
-                + " table beside the published figures")
+                + " table beside the published figures; 'nab' runs seq2seq on the three NAB series (conf-dir/nab.conf)"
+                + " beside PCA on the same windows")
             .action((v, c) -> { c.suite = v; return c; });
         this.<String>opt("conf-dir", STRING).valueName("DIR").text("where --suite finds its configs; default conf")
             .action((v, c) -> { c.confDir = v; return c; });

@@ -96,6 +96,13 @@ public final class EvaluateJob {
         ? Tables.read(ctx.spark(), table).where(col("run_date").equalTo(lit(runDate))
             .and(col("detector").equalTo(lit(detector))))
         : emptyScores(ctx);
+    if (c.has("test.rows") && !c.has("score.path")) {
+      // The rows that count (e.g. nab's row_index % 5 != 0), chosen after scoring the whole input: a
+      // windowed detector needs the series whole.
+      rows = rows.where(org.apache.spark.sql.functions.expr(c.get("test.rows")));
+    }
+    String eventCol = c.get("eval.eventCol", "");
+    Map<String, Object> events = eventCol.isEmpty() ? Map.of() : events(rows, eventCol, threshold);
     boolean labelled = java.util.Arrays.asList(rows.columns()).contains(ctx.labelCol());
     Dataset<Row> scores = rows.select(labelled ? new org.apache.spark.sql.Column[] {col("score"),
         col(ctx.labelCol())} : new org.apache.spark.sql.Column[] {col("score")}).persist();
@@ -141,6 +148,7 @@ public final class EvaluateJob {
     m.put("expected_share_flagged", modelInfo.has("train_share_flagged")
         ? modelInfo.path("train_share_flagged").asDouble() : Double.NaN);
     m.put("retrained", retrained);
+    m.putAll(events);
     m.put("evaluated_at", Instant.now().toString());
 
     String title = ctx.datasetKey() + " / " + detector + " / " + runDate;
@@ -151,6 +159,26 @@ public final class EvaluateJob {
     }
     upsertMetricsRow(ctx, m);
     return m;
+  }
+
+  /**
+   * Labelled events (eval.eventCol names each row's event, e.g. NAB's window_id; null outside): how many
+   * there are among the rows, and how many have at least one row flagged at the threshold.
+   */
+  private static Map<String, Object> events(Dataset<Row> rows, String eventCol, double threshold) {
+    if (!java.util.Arrays.asList(rows.columns()).contains(eventCol)) {
+      throw new IllegalArgumentException("eval.eventCol = " + eventCol + " is not a column of the scored rows.");
+    }
+    Row r = rows.where(col(eventCol).isNotNull()).groupBy(col(eventCol))
+        .agg(org.apache.spark.sql.functions.max(col("score")).as("top"))
+        .agg(org.apache.spark.sql.functions.count(lit(1)),
+            org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(col("top").geq(threshold), 1)
+                .otherwise(0)))
+        .first();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("events", r.getLong(0));
+    out.put("events_flagged", r.isNullAt(1) ? 0L : r.getLong(1));
+    return out;
   }
 
   private static double[] doubles(JsonNode array) {

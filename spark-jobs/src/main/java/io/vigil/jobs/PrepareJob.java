@@ -2,6 +2,7 @@ package io.vigil.jobs;
 
 import io.vigil.data.AdbenchData;
 import io.vigil.data.KddData;
+import io.vigil.data.NabData;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,7 +10,8 @@ import java.util.Map;
  * prepare: turn the raw source files into the Parquet tables a config reads. {@code prepare.kind = kdd}
  * builds the kdd-honest and deepad-8020 tables from {@code prepare.source} (the directory that
  * data/fetch-kdd.sh fills) into {@code prepare.output}; {@code adbench} splits one ADBench CSV
- * ({@code prepare.source}) into train/test; {@code none} (generic CSV/Parquet input) has nothing to
+ * ({@code prepare.source}) into train/test; {@code nab} labels three NAB series (data/fetch-nab.sh);
+ * {@code none} (generic CSV/Parquet input) has nothing to
  * prepare.
  */
 public final class PrepareJob {
@@ -42,8 +44,11 @@ public final class PrepareJob {
       case "adbench":
         ctx.describe("vigil-prepare", "Vigil prepare ADBench split of " + c.get("prepare.source"));
         return AdbenchData.prepare(ctx.spark(), c.get("prepare.source"), c.get("prepare.output"));
+      case "nab":
+        ctx.describe("vigil-prepare", "Vigil prepare NAB series from " + c.get("prepare.source"));
+        return NabData.prepare(ctx.spark(), c.get("prepare.source"), c.get("prepare.output"));
       default:
-        throw new IllegalArgumentException("prepare.kind must be kdd, adbench or none, got '" + kind + "'.");
+        throw new IllegalArgumentException("prepare.kind must be kdd, adbench, nab or none, got '" + kind + "'.");
     }
   }
 }

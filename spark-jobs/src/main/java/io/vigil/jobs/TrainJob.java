@@ -70,8 +70,11 @@ public final class TrainJob {
     Map<String, Object> info = new LinkedHashMap<>();
     if (c.has("val.path")) {
       InputCheck.Result val = ctx.readChecked("val.path");
-      Dataset<Row> scored = detectorModel.scoreOnly(
-          stagesBefore(model).transform(val.valid())).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> scored = detectorModel.scoreOnly(stagesBefore(model).transform(val.valid()));
+      if (c.has("val.rows")) { // the rows that count, chosen after scoring the whole input (as test.rows)
+        scored = scored.where(org.apache.spark.sql.functions.expr(c.get("val.rows")));
+      }
+      scored = scored.persist(StorageLevel.MEMORY_AND_DISK());
       try {
         ScoreCurve curve = ScoreCurve.compute(scored, detectorModel.getScoreCol(), ctx.labelCol(), 2);
         if (labelled) {
@@ -80,7 +83,7 @@ public final class TrainJob {
         info.put("validation_roc_auc", curve.rocAuc);
         info.put("validation_pr_auc", curve.averagePrecision);
         info.put("validation_best_f1", curve.bestF1);
-        info.put("n_val", val.rows() - val.rejected());
+        info.put("n_val", c.has("val.rows") ? scored.count() : val.rows() - val.rejected());
       } finally {
         scored.unpersist();
       }

@@ -14,12 +14,16 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("realdata")
 class FetchScriptTest {
 
-  static Path script() {
-    return Path.of(System.getProperty("vigil.project.dir", "..")).resolve("data/fetch-kdd.sh").toAbsolutePath();
+  static Path script(String name) {
+    return Path.of(System.getProperty("vigil.project.dir", "..")).resolve("data/" + name).toAbsolutePath();
   }
 
   static String run(Path dest, String mirror, int expectedExit) throws Exception {
-    Process p = new ProcessBuilder("bash", script().toString(), dest.toString(), "--mirror", mirror)
+    return run("fetch-kdd.sh", dest, mirror, expectedExit);
+  }
+
+  static String run(String script, Path dest, String mirror, int expectedExit) throws Exception {
+    Process p = new ProcessBuilder("bash", script(script).toString(), dest.toString(), "--mirror", mirror)
         .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     assertEquals(expectedExit, p.waitFor(), out);
@@ -33,6 +37,15 @@ class FetchScriptTest {
     assertTrue(out.contains("corrected.gz ok (eda94feeebfb21637338f599c1bf18be)"), out);
     assertTrue(Files.exists(dest.resolve("training_attack_types.txt")));
     assertTrue(Files.exists(dest.resolve("deepad_8020/test_inliers.csv")));
+  }
+
+  @Test
+  void givenTheNabMirror_whenFetched_thenTheSeriesAndWindowsAreThereWithTheirChecksums(@TempDir Path dest)
+      throws Exception {
+    String out = run("fetch-nab.sh", dest, RealData.sharedData().resolve("nab").toString(), 0);
+    assertTrue(out.contains("nyc_taxi.csv ok (0c71fc23265dfa34ce7ff6c8459cd018)"), out);
+    assertTrue(out.contains("combined_windows.json ok (d2ec0ef3652beca9e4847fe4f3815529)"), out);
+    assertTrue(Files.exists(dest.resolve("ambient_temperature_system_failure.csv")));
   }
 
   @Test
