@@ -50,7 +50,8 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>> extends Estimat
 
   /**
    * Fits the model on {@code features}, a dataset holding only the validated, non-empty features
-   * column (and any other {@link #trainingColumns}), persisted by the caller. Returns a model holding its data; params are copied afterwards.
+   * column (and any other {@link #trainingColumns}), persisted by the caller. Returns a model holding
+   * its data; params are copied afterwards.
    *
    * @param numRows the number of training rows (already counted, >= 1)
    */

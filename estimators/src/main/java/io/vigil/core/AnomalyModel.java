@@ -191,7 +191,8 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     if (getExplainTopK() > 0) {
       if (!explains()) {
         throw new IllegalArgumentException(String.format("explainTopK is %d but the %s detector has no"
-            + " explanations yet (ae, seq2seq and bigan have); set explainTopK to 0.", getExplainTopK(), detectorName()));
+            + " explanations yet (ae, seq2seq and bigan have); set explainTopK to 0.", getExplainTopK(),
+            detectorName()));
       }
       out = Explanations.appendColumns(out, getScoreCol());
     }
