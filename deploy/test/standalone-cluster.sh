@@ -59,8 +59,9 @@ echo "training workers ran on: $(echo "$EXECS" | tr '\n' ' ')"
 echo "standalone cluster test: OK"
 
 # --- Faults (reliability): a worker lost while training and while scoring; the driver killed while training.
-fingerprint() { # warehouse, dates (SQL list): rows and score checksums per (date, detector)
-  sql_at "$1" "SELECT run_date, detector, count(*) AS n, round(sum(score), 5) AS s, round(max(score), 5) AS mx FROM vigil.scores WHERE run_date IN ($2) GROUP BY run_date, detector ORDER BY run_date, detector" | grep -E '^\|2026-'
+fingerprint() { # warehouse, dates (SQL list): rows and score checksums per (date, detector), blanks removed
+  # (Spark pads the columns to the widest value of the whole answer, which differs between queries)
+  sql_at "$1" "SELECT run_date, detector, count(*) AS n, round(sum(score), 5) AS s, round(max(score), 5) AS mx FROM vigil.scores WHERE run_date IN ($2) GROUP BY run_date, detector ORDER BY run_date, detector" | grep -E '^\|2026-' | tr -d ' '
 }
 wait_for_line() { # file, fixed string, timeout seconds
   for _ in $(seq $(( $3 * 10 ))); do grep -qF "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done

@@ -142,13 +142,14 @@ public final class BiGanNetwork implements Serializable {
 
   /**
    * log(1 + e^l), with the logit clipped to +-30 first: ND4J's softplus computes e^l and returns infinity
-   * once a confident discriminator's logit passes ~88 (the clip costs at most e^-30 of the loss).
+   * once a confident discriminator's logit passes ~88 (the clip costs at most e^-30 of the loss). The usual
+   * stable form, relu(l) + log1p(exp(-|l|)), got zero gradients through SameDiff in M2.
    */
   private static SDVariable softplus(SameDiff sd, SDVariable l) {
     return sd.nn().softplus(sd.math().clipByValue(l, -30, 30));
   }
 
-  /** The scoring graph: x → per-row score. */
+  /** The scoring graph: x → the score's two terms, "residual" [rows, width] and "matching" [rows]. */
   private SameDiff scoringGraph(List<INDArray> arrays) {
     SameDiff sd = SameDiff.create();
     Map<String, SDVariable> v = new LinkedHashMap<>();
@@ -162,7 +163,6 @@ public final class BiGanNetwork implements Serializable {
     SDVariable reconstructedFeatures = discriminator(sd, v, reconstructed, encoded)[0];
     sd.math().abs("residual", x.sub(reconstructed));
     sd.math().abs(features.sub(reconstructedFeatures)).sum("matching", 1);
-
     return sd;
   }
 
