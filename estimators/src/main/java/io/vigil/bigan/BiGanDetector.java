@@ -31,6 +31,7 @@ public class BiGanDetector extends NeuralDetector<BiGanModel, BiGanDetector> imp
   private final IntParam hiddenSize;
   private final DoubleParam alpha;
   private final DoubleParam cycleWeight;
+  private final DoubleParam emaDecay;
 
   public BiGanDetector() {
     this(Identifiable$.MODULE$.randomUID(NAME));
@@ -42,6 +43,7 @@ public class BiGanDetector extends NeuralDetector<BiGanModel, BiGanDetector> imp
     hiddenSize = BiGanParams.hiddenSize(this);
     alpha = BiGanParams.alpha(this);
     cycleWeight = BiGanParams.cycleWeight(this);
+    emaDecay = BiGanParams.emaDecay(this);
     BiGanParams.setBiGanDefaults(this);
   }
 
@@ -49,11 +51,13 @@ public class BiGanDetector extends NeuralDetector<BiGanModel, BiGanDetector> imp
   @Override public IntParam hiddenSize() { return hiddenSize; }
   @Override public DoubleParam alpha() { return alpha; }
   @Override public DoubleParam cycleWeight() { return cycleWeight; }
+  @Override public DoubleParam emaDecay() { return emaDecay; }
 
   public BiGanDetector setLatentSize(int v) { set(latentSize, v); return this; }
   public BiGanDetector setHiddenSize(int v) { set(hiddenSize, v); return this; }
   public BiGanDetector setAlpha(double v) { set(alpha, v); return this; }
   public BiGanDetector setCycleWeight(double v) { set(cycleWeight, v); return this; }
+  public BiGanDetector setEmaDecay(double v) { set(emaDecay, v); return this; }
 
   BiGanNetwork.Spec spec(int width) {
     return new BiGanNetwork.Spec(width, getLatentSize(), getHiddenSize(), getLearningRate(),
@@ -67,7 +71,8 @@ public class BiGanDetector extends NeuralDetector<BiGanModel, BiGanDetector> imp
           + " the BiGAN's alternating discriminator and encoder+generator updates; use trainer 'vigil'.");
     }
     BiGanNetwork.Spec spec = spec(NetworkTraining.width(features));
-    float[] params = NetworkTraining.averagingTrainer(this).train(new Step(spec, getSeed()),
+    float[] params = new ParameterAveragingTrainer(getBatchSize(), getAveragingFrequency(), getEpochs(),
+        getSeed(), getEmaDecay()).train(new Step(spec, getSeed()),
         NetworkTraining.workerRows(this, features), uid());
     return new BiGanModel(uid(), BiGanNetwork.toBytes(spec, params), spec.width());
   }

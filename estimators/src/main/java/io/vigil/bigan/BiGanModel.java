@@ -23,6 +23,7 @@ public class BiGanModel extends NeuralModel<BiGanModel> implements BiGanParams {
   private final IntParam hiddenSize;
   private final DoubleParam alpha;
   private final DoubleParam cycleWeight;
+  private final DoubleParam emaDecay;
 
   BiGanModel(String uid, byte[] network, int width) {
     super(uid, network);
@@ -30,6 +31,7 @@ public class BiGanModel extends NeuralModel<BiGanModel> implements BiGanParams {
     hiddenSize = BiGanParams.hiddenSize(this);
     alpha = BiGanParams.alpha(this);
     cycleWeight = BiGanParams.cycleWeight(this);
+    emaDecay = BiGanParams.emaDecay(this);
     BiGanParams.setBiGanDefaults(this);
     set(numFeatures(), width);
   }
@@ -38,6 +40,7 @@ public class BiGanModel extends NeuralModel<BiGanModel> implements BiGanParams {
   @Override public IntParam hiddenSize() { return hiddenSize; }
   @Override public DoubleParam alpha() { return alpha; }
   @Override public DoubleParam cycleWeight() { return cycleWeight; }
+  @Override public DoubleParam emaDecay() { return emaDecay; }
 
   /** Re-mixes the two score terms without retraining. */
   public BiGanModel setAlpha(double v) { set(alpha, v); return this; }

@@ -20,10 +20,13 @@ public interface BiGanParams extends NeuralNetParams {
 
   DoubleParam cycleWeight();
 
+  DoubleParam emaDecay();
+
   default int getLatentSize() { return (Integer) getOrDefault(latentSize()); }
   default int getHiddenSize() { return (Integer) getOrDefault(hiddenSize()); }
   default double getAlpha() { return (Double) getOrDefault(alpha()); }
   default double getCycleWeight() { return (Double) getOrDefault(cycleWeight()); }
+  default double getEmaDecay() { return (Double) getOrDefault(emaDecay()); }
 
   static IntParam latentSize(Identifiable p) {
     return new IntParam(p.uid(), "latentSize", "width of the latent code z (encoder output, generator input), >= 1",
@@ -45,6 +48,12 @@ public interface BiGanParams extends NeuralNetParams {
         + " (ALICE's cycle consistency; 0 = the plain BiGAN objective), >= 0", ParamValidators.gtEq(0));
   }
 
+  static DoubleParam emaDecay(Identifiable p) {
+    return new DoubleParam(p.uid(), "emaDecay", "the model keeps an exponential moving average of the parameters"
+        + " over the averaging rounds with this decay per round (0 = the last round's parameters), in [0, 1)",
+        ParamValidators.inRange(0, 1, true, false));
+  }
+
   /**
    * Chosen on deepad-8020's validation rows (bench/results/bigan-validation-sweep.md): the plain BiGAN
    * objective (cycleWeight 0) at a low learning rate beat the cycle-consistent variants.
@@ -54,6 +63,7 @@ public interface BiGanParams extends NeuralNetParams {
     p.setDefault(p.hiddenSize(), 64);
     p.setDefault(p.alpha(), 0.9);
     p.setDefault(p.cycleWeight(), 0.0);
+    p.setDefault(p.emaDecay(), 0.0);
     p.setDefault(p.activation(), "leakyrelu");
     p.setDefault(p.learningRate(), 0.0002);
     p.setDefault(p.batchSize(), 128);

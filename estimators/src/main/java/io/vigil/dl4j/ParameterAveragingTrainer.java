@@ -60,8 +60,24 @@ public final class ParameterAveragingTrainer implements Serializable {
   private final int averagingFrequency;
   private final int epochs;
   private final long seed;
+  private final double emaDecay;
 
   public ParameterAveragingTrainer(int batchSize, int averagingFrequency, int epochs, long seed) {
+    this(batchSize, averagingFrequency, epochs, seed, 0);
+  }
+
+  /**
+   * {@code emaDecay} in [0, 1): the trainer returns an exponential moving average of the averaged
+   * parameters over the rounds (each round: ema = decay * ema + (1 - decay) * parameters), instead of the
+   * last round's; 0 = the last round's. Averaging a GAN's weights over its training steadies what the
+   * adversarial game leaves oscillating (Yazici et al. 2019, "The unusual effectiveness of averaging in
+   * GAN training"); the optimiser state is not averaged this way.
+   */
+  public ParameterAveragingTrainer(int batchSize, int averagingFrequency, int epochs, long seed, double emaDecay) {
+    if (emaDecay < 0 || emaDecay >= 1) {
+      throw new IllegalArgumentException("emaDecay must be in [0, 1), got " + emaDecay + ".");
+    }
+    this.emaDecay = emaDecay;
     if (batchSize < 1 || averagingFrequency < 1 || epochs < 1) {
       throw new IllegalArgumentException(String.format("batchSize, averagingFrequency and epochs must be >= 1,"
           + " got %d, %d, %d.", batchSize, averagingFrequency, epochs));
@@ -133,6 +149,7 @@ public final class ParameterAveragingTrainer implements Serializable {
       float[] params = start[0];
       float[] updater = start[1];
       String[] lossNames = step.lossNames();
+      float[] ema = null;
       int iteration = 0;
       for (int epoch = 0; epoch < epochs; epoch++) {
         // Shuffle each partition once per epoch and cut it into its rounds' windows; the rounds then
@@ -157,6 +174,9 @@ public final class ParameterAveragingTrainer implements Serializable {
             }
             params = averaged[0];
             updater = averaged[1];
+            if (emaDecay > 0) {
+              ema = ema == null ? params.clone() : movingAverage(ema, params, emaDecay);
+            }
             float[] losses = averaged[2];
             long processed = (long) averaged[3][0];
             StringBuilder lossText = new StringBuilder();
@@ -174,10 +194,20 @@ public final class ParameterAveragingTrainer implements Serializable {
           windows.unpersist(false);
         }
       }
-      return params;
+      return ema != null ? ema : params;
     } finally {
       data.unpersist(false);
     }
+  }
+
+  /** ema = decay * ema + (1 - decay) * latest, in place. */
+  static float[] movingAverage(float[] ema, float[] latest, double decay) {
+    float keep = (float) decay;
+    float take = (float) (1 - decay);
+    for (int i = 0; i < ema.length; i++) {
+      ema[i] = keep * ema[i] + take * latest[i];
+    }
+    return ema;
   }
 
   /**

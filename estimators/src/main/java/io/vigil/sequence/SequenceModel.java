@@ -1,6 +1,5 @@
 package io.vigil.sequence;
 
-import static org.apache.spark.sql.functions.monotonically_increasing_id;
 
 import io.vigil.core.Schemas;
 import io.vigil.dl4j.Nd4jArrays;
@@ -32,7 +31,6 @@ import org.apache.spark.sql.types.StructType;
  */
 public class SequenceModel extends NeuralModel<SequenceModel> implements SequenceParams {
 
-  private static final String ROW_ID = "_vigil_row_id";
   private static final String WINDOW = "_vigil_window";
 
   private final IntParam hiddenSize;
@@ -84,8 +82,7 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
 
   /** The windows of {@code rows} as one column of flat window vectors (for training). */
   static Dataset<Row> windows(Dataset<Row> rows, String featuresCol, SequenceWindows.Spec spec) {
-    return SequenceWindows.windows(rows.withColumn(ROW_ID, monotonically_increasing_id()), featuresCol, ROW_ID, spec,
-        WINDOW).select(WINDOW);
+    return SequenceWindows.windowVectors(rows, featuresCol, spec, WINDOW);
   }
 
   @Override

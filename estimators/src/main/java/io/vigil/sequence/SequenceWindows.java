@@ -95,22 +95,38 @@ public final class SequenceWindows implements Serializable {
    * of the window's rows).
    */
   public static Dataset<Row> windows(Dataset<Row> rows, String featuresCol, String idCol, Spec spec, String outCol) {
+    return windows(rows, featuresCol, rows.schema().fieldIndex(idCol), spec, outCol);
+  }
+
+  /** The windows of {@code rows} as one column, {@code outCol}, of flat window vectors (what training needs). */
+  public static Dataset<Row> windowVectors(Dataset<Row> rows, String featuresCol, Spec spec, String outCol) {
+    return windows(rows, featuresCol, -1, spec, outCol);
+  }
+
+  /** Windows with their rows' ids from column {@code id}, or without ids when {@code id} < 0. */
+  private static Dataset<Row> windows(Dataset<Row> rows, String featuresCol, int id, Spec spec, String outCol) {
     validate(rows.schema(), spec);
     StructType schema = rows.schema();
     int features = schema.fieldIndex(featuresCol);
-    int id = schema.fieldIndex(idCol);
-    StructType out = new StructType().add(outCol, SQLDataTypes.VectorType(), false)
-        .add(WINDOW_ROWS, DataTypes.createArrayType(DataTypes.LongType, false), false);
+    StructType out = new StructType().add(outCol, SQLDataTypes.VectorType(), false);
+    if (id >= 0) {
+      out = out.add(WINDOW_ROWS, DataTypes.createArrayType(DataTypes.LongType, false), false);
+    }
     return sortedForWindows(rows, spec).mapPartitions((MapPartitionsFunction<Row, Row>) it ->
         flatMapSegments(segments(it, schema, spec), segment -> {
           List<Row> made = new ArrayList<>();
           for (int[] w : windowsOf(segment.size(), spec)) {
+            org.apache.spark.ml.linalg.Vector vector =
+                Vectors.dense(toDoubles(vector(segment, w[0], w[1], features, spec.length())));
+            if (id < 0) {
+              made.add(RowFactory.create(vector));
+              continue;
+            }
             List<Long> ids = new ArrayList<>(w[1]);
             for (int i = w[0]; i < w[0] + w[1]; i++) {
               ids.add(segment.get(i).getLong(id));
             }
-            made.add(RowFactory.create(Vectors.dense(toDoubles(vector(segment, w[0], w[1], features, spec.length()))),
-                scala.collection.JavaConverters.asScalaBuffer(ids).toSeq()));
+            made.add(RowFactory.create(vector, scala.collection.JavaConverters.asScalaBuffer(ids).toSeq()));
           }
           return made;
         }), Encoders.row(out));

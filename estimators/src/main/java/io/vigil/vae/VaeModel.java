@@ -3,16 +3,18 @@ package io.vigil.vae;
 import io.vigil.dl4j.NeuralModel;
 import io.vigil.dl4j.BatchScoring;
 import io.vigil.dl4j.NetworkPersistence;
+import io.vigil.dl4j.Nd4jArrays;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** A fitted VAE; score = -log p(x) of the reconstruction, from numSamples seeded draws of z per row. */
+/**
+ * A fitted VAE; score = -log p(x | z) of the Gaussian reconstruction averaged over numSamples draws of z,
+ * the same fixed, seeded draws for every row ({@link VaeScorer}), so a row's score depends on the row only.
+ */
 public class VaeModel extends NeuralModel<VaeModel> implements VaeParams {
 
   private final Param<String> encoderLayers;
@@ -41,15 +43,11 @@ public class VaeModel extends NeuralModel<VaeModel> implements VaeParams {
   protected Dataset<Row> score(Dataset<?> dataset) {
     int samples = getNumSamples();
     long seedValue = getSeed();
-    return BatchScoring.appendScores(dataset, network, getFeaturesCol(), getScoreCol(), getNumFeatures(),
-        (net, x, explain) -> {
-          // Seeded per batch: the same rows in the same partitions always get the same draws of z.
-          org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(seedValue);
-          org.deeplearning4j.nn.layers.variational.VariationalAutoencoder vae =
-              (org.deeplearning4j.nn.layers.variational.VariationalAutoencoder) net.getLayer(0);
-          INDArray logProbability = vae.reconstructionLogProbability(x, samples).castTo(DataType.FLOAT);
-          return new BatchScoring.Scores(logProbability.neg().castTo(DataType.DOUBLE).toDoubleVector(), null);
-        }, 0, new String[0]);
+    // Restored once per executor thread: the network's weights copied out into plain arrays (VaeScorer).
+    return BatchScoring.appendScores(dataset, network,
+        bytes -> new VaeScorer(Nd4jArrays.fromBytes(bytes), samples, seedValue), getFeaturesCol(), getScoreCol(),
+        getNumFeatures(), (scorer, x, explain) -> new BatchScoring.Scores(
+            scorer.scores(x.data().asFloat(), (int) x.rows()), null), 0, new String[0]);
   }
 
   @Override

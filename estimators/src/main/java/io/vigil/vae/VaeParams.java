@@ -32,7 +32,8 @@ public interface VaeParams extends NeuralNetParams {
 
   static IntParam numSamples(Identifiable p) {
     return new IntParam(p.uid(), "numSamples", "samples of z per row when estimating the reconstruction"
-        + " log-probability (the score), >= 1; drawn with the seed, so a row's score is reproducible",
+        + " log-probability (the score), >= 1; drawn once from the seed and shared by every row, so a row's score"
+        + " depends on the row alone",
         ParamValidators.gtEq(1));
   }
 

@@ -103,7 +103,7 @@ public final class VigilCli {
     if (a.command.equals("bench") && "nab".equals(a.suite)) {
       String conf = a.conf != null ? a.conf : a.confDir + "/nab.conf";
       List<Map<String, Object>> rows = io.vigil.jobs.NabSuite.run(spark, conf, a.output, a.sets,
-          io.vigil.data.NabData.SERIES, a.date, a.results);
+          io.vigil.jobs.NabSuite.series(a.sets.get("nab.series")), a.date, a.results);
       rows.forEach(r -> System.out.println(r));
       System.out.println("Results: " + a.results + "/nab.{csv,json,md}");
       return;
@@ -282,7 +282,8 @@ public final class VigilCli {
             .action((v, c) -> { c.results = v; return c; });
         this.<String>opt("suite", STRING).valueName("NAME")
             .text("instead of --conf: 'adbench' runs every detector over conf-dir/adbench-*.conf and writes one AUC"
-                + " table beside the published figures; 'nab' runs seq2seq on the three NAB series (conf-dir/nab.conf)"
+                + " table beside the published figures; 'nab' runs seq2seq on the three NAB series (conf-dir/nab.conf; or on"
+                + " those listed by --set nab.series=A,B)"
                 + " beside PCA on the same windows")
             .action((v, c) -> { c.suite = v; return c; });
         this.<String>opt("conf-dir", STRING).valueName("DIR").text("where --suite finds its configs; default conf")

@@ -3,9 +3,11 @@ package io.vigil.jobs;
 import static org.apache.spark.sql.functions.expr;
 
 import io.vigil.data.NabData;
+import io.vigil.detectors.Detectors;
 import io.vigil.eval.AnomalyEvaluator;
 import io.vigil.pca.PcaDetector;
 import io.vigil.pca.PcaModel;
+import io.vigil.sequence.SequenceDetector;
 import io.vigil.sequence.SequenceWindows;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +22,7 @@ import org.apache.spark.sql.SparkSession;
  * bench --suite nab: the sequence detector on each NAB series through conf/nab.conf, beside the PCA
  * detector on the same windows flattened to vectors (the same features, scaling, windows and max rule;
  * PCA's k chosen on the validation rows): ROC AUC on the test rows, and the labelled windows with a
- * flagged row at the validation threshold.
+ * flagged row at the validation threshold; both detectors' validation ROC AUC beside, for choosing settings.
  */
 public final class NabSuite {
 
@@ -45,6 +47,9 @@ public final class NabSuite {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("series", s);
       r.put("rows", m.get("n_train"));
+      r.put("seq2seq_validation_roc_auc", ctx.warehouse().readJson(ctx.warehouse().modelDir(ctx.datasetKey(),
+          SequenceDetector.NAME, (String) m.get("model_version")) + "/model-info.json").path("validation_roc_auc")
+          .asDouble());
       r.put("seq2seq_roc_auc", m.get("roc_auc"));
       r.put("seq2seq_pr_auc", m.get("pr_auc"));
       r.put("windows", m.get("events"));
@@ -65,9 +70,10 @@ public final class NabSuite {
    */
   static Map<String, Object> pcaOnWindows(JobContext ctx) {
     JobConfig c = ctx.config();
-    SequenceWindows.Spec spec = new SequenceWindows.Spec(c.get("seq2seq.entityCol", ""), c.get("seq2seq.orderCol"),
-        Integer.parseInt(c.get("seq2seq.windowLength")), Integer.parseInt(c.get("seq2seq.windowStride")),
-        Double.parseDouble(c.get("seq2seq.maxGap", "0")));
+    // The sequence detector's own params (one parser, with their validation and defaults) give the windows.
+    SequenceDetector sequence = (SequenceDetector) Detectors.create(SequenceDetector.NAME,
+        ctx.detectorParams(SequenceDetector.NAME));
+    SequenceWindows.Spec spec = sequence.windowSpec();
     Dataset<Row> series = Inputs.read(ctx.spark(), c, ctx.warehouse(), "train.path");
     PipelineModel features = new org.apache.spark.ml.Pipeline().setStages(ctx.featurePipeline("seq2seq").stages()
         .toArray(new org.apache.spark.ml.PipelineStage[0])).fit(series);
@@ -80,7 +86,7 @@ public final class NabSuite {
       for (int k : PCA_K) {
         PcaModel model = new PcaDetector().setK(k).fit(windows);
         Dataset<Row> scored = SequenceWindows.rowScores(model.scoreOnly(windows), "row_index", "score", "score",
-            c.get("seq2seq.windowScore", "max")).join(labels, "row_index").cache();
+            sequence.getWindowScore()).join(labels, "row_index").cache();
         double validation = new AnomalyEvaluator().evaluate(scored.where(expr(c.get("val.rows"))));
         if (validation > bestValidation) {
           bestValidation = validation;
@@ -97,8 +103,19 @@ public final class NabSuite {
     }
   }
 
-  /** All series of the suite, in NabData's order. */
-  static List<String> allSeries() {
-    return NabData.SERIES;
+  /** The series a suite runs: all of NabData's, or the comma-separated {@code list} (checked against them). */
+  public static List<String> series(String list) {
+    if (list == null || list.isBlank()) {
+      return NabData.SERIES;
+    }
+    List<String> chosen = new ArrayList<>();
+    for (String s : list.split(",")) {
+      if (!NabData.SERIES.contains(s.trim())) {
+        throw new IllegalArgumentException("Unknown NAB series '" + s.trim() + "' in nab.series; known: "
+            + NabData.SERIES + ".");
+      }
+      chosen.add(s.trim());
+    }
+    return chosen;
   }
 }
