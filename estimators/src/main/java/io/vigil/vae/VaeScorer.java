@@ -176,16 +176,9 @@ final class VaeScorer {
 
   /** The mean and standard deviation of q(z | x) for one row; a and b are scratch. */
   void encode(float[] row, float[] a, float[] b, float[] mean, float[] sigma) {
-    float[] in = row;
-    float[] next = a;
-    for (Dense layer : encoder) {
-      layer.apply(in, next);
-      activation.applyInPlace(next, layer.out());
-      in = next;
-      next = next == a ? b : a;
-    }
-    latentMean.apply(in, mean);
-    latentLogVariance.apply(in, sigma);
+    float[] hidden = hiddenLayers(encoder, row, a, b);
+    latentMean.apply(hidden, mean);
+    latentLogVariance.apply(hidden, sigma);
     for (int k = 0; k < latent; k++) {
       sigma[k] = (float) Math.exp(0.5 * sigma[k]); // sqrt(exp(log variance))
     }
@@ -196,16 +189,22 @@ final class VaeScorer {
    * scratch pair): the Gaussian's means in [0, width), its log-variances in [width, 2 width).
    */
   float[] decode(float[] z, float[] other) {
-    float[] in = z;
-    float[] next = other;
-    for (Dense layer : decoder) {
-      layer.apply(in, next);
+    float[] hidden = hiddenLayers(decoder, z, z, other);
+    float[] out = hidden == z ? other : z;
+    reconstruction.apply(hidden, out);
+    return out;
+  }
+
+  /** {@code layers}, each followed by the activation, from {@code in}, alternating between a and b; returns the output's array. */
+  private float[] hiddenLayers(Dense[] layers, float[] in, float[] a, float[] b) {
+    float[] current = in;
+    for (Dense layer : layers) {
+      float[] next = current == a ? b : a;
+      layer.apply(current, next);
       activation.applyInPlace(next, layer.out());
-      in = next;
-      next = next == z ? other : z;
+      current = next;
     }
-    reconstruction.apply(in, next);
-    return next;
+    return current;
   }
 
   /** -log N(x; mean, exp(logVariance)) summed over the features, as DL4J's Gaussian distribution computes it. */

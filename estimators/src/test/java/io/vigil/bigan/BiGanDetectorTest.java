@@ -38,6 +38,22 @@ class BiGanDetectorTest extends SparkTestBase {
   }
 
   @Test
+  void givenEmaDecay_whenFit_thenTheModelIsTheRoundsMovingAverageAndStillSeparates() {
+    Dataset<Row> train = SyntheticData.lowRank(spark, 1000, 0, 6, 2, 31);
+    Dataset<Row> test = SyntheticData.lowRank(spark, 300, 30, 6, 2, 31);
+    BiGanDetector detector = small().setCycleWeight(1.0).setEpochs(4).setNumWorkers(2);
+    double[] lastRound = orderedScores(detector.fit(train).transform(test));
+    BiGanModel averaged = detector.copy(new org.apache.spark.ml.param.ParamMap()).setEmaDecay(0.5).fit(train); // 16 rounds in all here
+    double[] movingAverage = orderedScores(averaged.transform(test));
+    assertTrue(!java.util.Arrays.equals(lastRound, movingAverage), "emaDecay changed nothing");
+    double auc = new AnomalyEvaluator().evaluate(averaged.transform(test));
+    assertTrue(auc > 0.8, "AUC " + auc);
+    assertEquals(0.5, averaged.getEmaDecay());
+    assertThrows(IllegalArgumentException.class, () -> new BiGanDetector().setEmaDecay(1.0));
+    assertThrows(IllegalArgumentException.class, () -> new io.vigil.dl4j.ParameterAveragingTrainer(8, 1, 1, 1L, -0.1));
+  }
+
+  @Test
   void givenAlphaZero_whenScored_thenTheDiscriminatorTermDiffersPerRowWithinABatch() {
     // alpha = 0 leaves only the discriminator's feature-matching term: it must be a per-row figure (the
     // reference's discriminator term was one constant per batch).

@@ -17,13 +17,15 @@ import java.util.regex.Pattern;
 
 /**
  * A job config: a Java properties file ({@code key = value}, {@code #} comments) of the keys listed in
- * conf/README.md. Values may refer to other keys as {@code ${key}}; {@code ${output}} is the warehouse
+ * the README's Configs section. Values may refer to other keys as {@code ${key}}, also nested ({@code ${a.${b}}} reads
+ * the key named after b's value); {@code ${output}} is the warehouse
  * root given with --output, and {@code ${shared.data}} defaults to the environment variable
  * VIGIL_SHARED_DATA, else ../shared/data. Command-line {@code --set key=value} overrides the file.
  */
 public final class JobConfig {
 
-  private static final Pattern REF = Pattern.compile("\\$\\{([^}]+)}");
+  /** An innermost reference: ${name} with no reference inside the name. */
+  private static final Pattern REF = Pattern.compile("\\$\\{([^${}]+)}");
 
   private final String source;
   private final Map<String, String> values;
@@ -108,23 +110,34 @@ public final class JobConfig {
     return Path.of(local).toAbsolutePath().normalize().toString();
   }
 
+  /**
+   * {@code value} with its references replaced, innermost first, so a reference may be built from another:
+   * {@code ${nab.epochs.${nab.series}}} reads the key named after nab.series's value.
+   */
   private static String resolve(String source, Map<String, String> raw, String key, String value, int depth) {
     if (depth > 10) {
       throw new IllegalArgumentException("Config " + source + ": '" + key + "' refers to itself through ${…}.");
     }
-    Matcher m = REF.matcher(value);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String ref = m.group(1);
-      String v = raw.get(ref);
-      if (v == null) {
-        throw new IllegalArgumentException(String.format("Config %s: '%s' refers to ${%s}, which is not set.",
-            source, key, ref));
+    String current = value;
+    int passes = 0;
+    for (Matcher m = REF.matcher(current); m.find(); m = REF.matcher(current)) {
+      if (++passes > 10) {
+        throw new IllegalArgumentException("Config " + source + ": '" + key + "' nests ${…} more than 10 deep.");
       }
-      m.appendReplacement(out, Matcher.quoteReplacement(resolve(source, raw, ref, v, depth + 1)));
+      StringBuilder out = new StringBuilder();
+      do {
+        String ref = m.group(1);
+        String v = raw.get(ref);
+        if (v == null) {
+          throw new IllegalArgumentException(String.format("Config %s: '%s' refers to ${%s}, which is not set.",
+              source, key, ref));
+        }
+        m.appendReplacement(out, Matcher.quoteReplacement(resolve(source, raw, ref, v, depth + 1)));
+      } while (m.find());
+      m.appendTail(out);
+      current = out.toString();
     }
-    m.appendTail(out);
-    return out.toString();
+    return current;
   }
 
   /** Every key and its resolved value. */

@@ -48,4 +48,20 @@ class JobConfigTest {
     c.put("score.path", "hdfs://nn/../x");
     assertThrows(IllegalArgumentException.class, () -> JobConfig.of("t", c));
   }
+
+  @Test
+  void givenANestedReference_whenLoaded_thenTheInnerNamesTheOuterKey() {
+    Map<String, String> c = base();
+    c.put("nab.series", "nyc_taxi");
+    c.put("nab.epochs.nyc_taxi", "12");
+    c.put("nab.epochs.ambient", "4");
+    c.put("seq2seq.epochs", "${nab.epochs.${nab.series}} epochs of ${dataset}");
+    assertEquals("12 epochs of d", JobConfig.of("t", c).get("seq2seq.epochs"));
+    c.put("nab.series", "machine");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobConfig.of("t", c));
+    assertTrue(e.getMessage().contains("'seq2seq.epochs' refers to ${nab.epochs.machine}, which is not set"),
+        e.getMessage());
+    c.put("seq2seq.epochs", "${seq2seq.epochs}");
+    assertThrows(IllegalArgumentException.class, () -> JobConfig.of("t", c));
+  }
 }

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
  * windows beside it. CI runs the smallest series (ambient temperature, 7,267 rows, two labelled windows);
  * the three-series table is `bench --suite nab` (bench/results/nab.md).
  *
- * <p>Asserted: both labelled windows get a flagged row, and ROC AUC >= .62 (measured .639). NOT met on this
- * series, so not asserted: the issue's ROC AUC >= .70 and >= PCA's on the same windows (PCA .807 here).
- * Only the machine temperature series meets both (.807 vs PCA .789), at five minutes, too long for CI.
+ * <p>Asserted, the issue's bars on this series: ROC AUC >= .70 and >= PCA's on the same windows (measured
+ * .8435 against PCA's .8074, 12 epochs chosen on validation), and both labelled windows get a flagged row.
+ * The other two series take 7 and 5 minutes, too long for CI; their figures are in bench/results/nab.md.
  */
 @Tag("realdata")
 class NabQualityTest extends io.vigil.testing.SparkTestBase {
@@ -30,8 +30,8 @@ class NabQualityTest extends io.vigil.testing.SparkTestBase {
         List.of("ambient_temperature_system_failure"), "2026-11-22", null);
     Map<String, Object> r = rows.get(0);
     System.out.println("NAB ambient temperature: " + r);
-    assertTrue((Double) r.get("seq2seq_roc_auc") >= 0.62, r.toString());
-    assertTrue((Double) r.get("pca_validation_roc_auc") > 0.5, r.toString());
+    assertTrue((Double) r.get("seq2seq_roc_auc") >= 0.70, r.toString());
+    assertTrue((Double) r.get("seq2seq_roc_auc") >= (Double) r.get("pca_roc_auc"), r.toString());
     assertEquals(2L, r.get("windows"));
     assertEquals(2L, r.get("windows_flagged"), r.toString());
   }
