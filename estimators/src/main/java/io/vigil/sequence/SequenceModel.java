@@ -1,6 +1,5 @@
 package io.vigil.sequence;
 
-
 import io.vigil.core.Schemas;
 import io.vigil.dl4j.Nd4jArrays;
 import java.util.ArrayList;
