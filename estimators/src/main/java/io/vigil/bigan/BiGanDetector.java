@@ -71,8 +71,7 @@ public class BiGanDetector extends NeuralDetector<BiGanModel, BiGanDetector> imp
           + " the BiGAN's alternating discriminator and encoder+generator updates; use trainer 'vigil'.");
     }
     BiGanNetwork.Spec spec = spec(NetworkTraining.width(features));
-    float[] params = new ParameterAveragingTrainer(getBatchSize(), getAveragingFrequency(), getEpochs(),
-        getSeed(), getEmaDecay()).train(new Step(spec, getSeed()),
+    float[] params = NetworkTraining.averagingTrainer(this, getEmaDecay()).train(new Step(spec, getSeed()),
         NetworkTraining.workerRows(this, features), uid());
     return new BiGanModel(uid(), BiGanNetwork.toBytes(spec, params), spec.width());
   }

@@ -50,7 +50,13 @@ public final class NetworkTraining {
 
   /** The averaging trainer with the detector's schedule (batch size, averaging frequency, epochs, seed). */
   public static ParameterAveragingTrainer averagingTrainer(NeuralNetParams p) {
-    return new ParameterAveragingTrainer(p.getBatchSize(), p.getAveragingFrequency(), p.getEpochs(), p.getSeed());
+    return averagingTrainer(p, 0);
+  }
+
+  /** As above, returning the moving average of the parameters over the rounds ({@code emaDecay} > 0). */
+  public static ParameterAveragingTrainer averagingTrainer(NeuralNetParams p, double emaDecay) {
+    return new ParameterAveragingTrainer(p.getBatchSize(), p.getAveragingFrequency(), p.getEpochs(), p.getSeed(),
+        emaDecay);
   }
 
   /**
