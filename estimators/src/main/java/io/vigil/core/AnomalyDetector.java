@@ -103,8 +103,10 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>> extends Estimat
       M model = train(features, n);
       copyValues(model, ParamMap.empty());
       model.setParent(this);
+      org.apache.spark.ml.linalg.Vector means = features.select(org.apache.spark.ml.stat.Summarizer.mean(
+          org.apache.spark.sql.functions.col("`" + getFeaturesCol() + "`"))).first().getAs(0);
       model.setTrainingFacts(n, model.getNumFeatures(),
-          Explanations.featureNames(dataset.schema(), getFeaturesCol(), model.getNumFeatures()));
+          Explanations.featureNames(dataset.schema(), getFeaturesCol(), model.getNumFeatures()), means.toArray());
       String strategy = getThresholdStrategy();
       if (!strategy.equals(SharedParams.FIXED)) {
         double t = Thresholds.fromTrainingScores(model.scoreOnly(features), getScoreCol(),

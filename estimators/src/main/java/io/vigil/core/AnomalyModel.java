@@ -38,6 +38,7 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
   private final IntParam numFeatures;
   private final IntParam explainTopK;
   private final org.apache.spark.ml.param.StringArrayParam featureNames;
+  private final org.apache.spark.ml.param.DoubleArrayParam featureMeans;
 
   protected AnomalyModel(String uid) {
     this.uid = uid;
@@ -52,6 +53,7 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     numFeatures = SharedParams.numFeatures(this);
     explainTopK = SharedParams.explainTopK(this);
     featureNames = SharedParams.featureNames(this);
+    featureMeans = SharedParams.featureMeans(this);
     SharedParams.setDefaults(this);
   }
 
@@ -86,6 +88,16 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
   public IntParam numFeatures() { return numFeatures; }
   @Override public IntParam explainTopK() { return explainTopK; }
   public org.apache.spark.ml.param.StringArrayParam featureNames() { return featureNames; }
+  public org.apache.spark.ml.param.DoubleArrayParam featureMeans() { return featureMeans; }
+
+  /** The training rows' feature means (set by fit); an error naming the model when it was saved without them. */
+  public double[] getFeatureMeans() {
+    if (!isDefined(featureMeans) || ((double[]) getOrDefault(featureMeans)).length != getNumFeatures()) {
+      throw new IllegalStateException("Model " + uid + " has no training feature means (saved by an older Vigil);"
+          + " retrain it to explain its scores.");
+    }
+    return (double[]) getOrDefault(featureMeans);
+  }
 
   /** The feature names recorded at fit time, or f0 .. f(n-1) for a model saved without them. */
   public String[] getFeatureNames() {
@@ -127,8 +139,9 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
   }
 
   /** Called by the detector's fit. */
-  M setTrainingFacts(long rows, int width, String[] names) {
+  M setTrainingFacts(long rows, int width, String[] names, double[] means) {
     set(numTrainingRows, rows);
+    set(featureMeans, means);
     set(featureNames, names);
     return setParam(numFeatures, width);
   }
@@ -143,6 +156,86 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
   @FunctionalInterface
   protected interface RowScorer<T> extends java.io.Serializable {
     double score(T state, double[] features);
+  }
+
+  /** Each feature's contribution to one row's score (one value per feature, >= 0). */
+  @FunctionalInterface
+  protected interface RowExplainer<T> extends java.io.Serializable {
+    double[] contributions(T state, double[] features, double score);
+  }
+
+  /**
+   * A perturbation attribution for any row scorer: feature j's contribution is how much the score falls
+   * when x_j is replaced by its training mean, max(0, s(x) - s(x with x_j = mean_j)). One rescoring per
+   * feature, so {@link #scoreEachRow(Dataset, Object, RowScorer, RowExplainer, boolean)} runs it on
+   * flagged rows only.
+   */
+  protected static <T> RowExplainer<T> perturbation(RowScorer<T> scorer, double[] baseline) {
+    return (state, x, score) -> {
+      double[] contributions = new double[x.length];
+      double[] perturbed = x.clone();
+      for (int j = 0; j < x.length; j++) {
+        perturbed[j] = baseline[j];
+        contributions[j] = Math.max(0.0, score - scorer.score(state, perturbed));
+        perturbed[j] = x[j];
+      }
+      return contributions;
+    };
+  }
+
+  /** {@link #scoreEachRow}, explained (when {@code explainTopK} > 0) by {@link #perturbation} on flagged rows. */
+  protected final <T> Dataset<Row> scoreEachRowExplainedByPerturbation(Dataset<?> dataset, T state,
+      RowScorer<T> scorer) {
+    return getExplainTopK() == 0 ? scoreEachRow(dataset, state, scorer)
+        : scoreEachRow(dataset, state, scorer, perturbation(scorer, getFeatureMeans()), true);
+  }
+
+  /**
+   * As {@link #scoreEachRow(Dataset, Object, RowScorer)}, and when {@code explainTopK} > 0 also the
+   * explanation columns from {@code explainer}. With {@code flaggedOnly}, rows scoring below the
+   * threshold get empty arrays (the explainer is costly, and those rows are not anomalies); a model
+   * without a threshold yet explains every row.
+   */
+  protected final <T> Dataset<Row> scoreEachRow(Dataset<?> dataset, T state, RowScorer<T> scorer,
+      RowExplainer<T> explainer, boolean flaggedOnly) {
+    if (getExplainTopK() == 0) {
+      return scoreEachRow(dataset, state, scorer);
+    }
+    org.apache.spark.broadcast.Broadcast<T> shared = org.apache.spark.api.java.JavaSparkContext
+        .fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(state);
+    int width = getNumFeatures();
+    String column = getFeaturesCol();
+    String[] names = getFeatureNames();
+    int k = getExplainTopK();
+    double from = flaggedOnly && Double.isFinite(getThreshold()) ? getThreshold() : Double.NEGATIVE_INFINITY;
+    org.apache.spark.sql.api.java.UDF1<org.apache.spark.ml.linalg.Vector, Row> f = v -> {
+      double[] x = Schemas.requireWidth(v, column, width);
+      double s = scorer.score(shared.value(), x);
+      if (!(s >= from)) {
+        return org.apache.spark.sql.RowFactory.create(s, new double[0], new String[0]);
+      }
+      double[] contributions = explainer.contributions(shared.value(), x, s);
+      float[] asFloat = new float[width];
+      for (int j = 0; j < width; j++) {
+        asFloat[j] = (float) contributions[j];
+      }
+      int[] top = Explanations.topK(asFloat, 0, width, k);
+      String[] topNames = new String[top.length];
+      for (int j = 0; j < top.length; j++) {
+        topNames[j] = names[top[j]];
+      }
+      return org.apache.spark.sql.RowFactory.create(s, contributions, topNames);
+    };
+    StructType explained = Explanations.appendColumns(Schemas.appendDouble(new StructType(), "score"), "score");
+    String tmp = io.vigil.features.FeaturePipeline.TEMP_PREFIX + "explained";
+    String contributionsCol = Explanations.contributionsCol(getScoreCol());
+    // non-deterministic: keeps Spark from inlining the UDF into each of the three columns it feeds
+    Dataset<Row> out = dataset.withColumn(tmp, org.apache.spark.sql.functions.udf(f, explained)
+        .asNondeterministic().apply(col(column)));
+    return out.withColumn(getScoreCol(), col(tmp + ".score"))
+        .withColumn(contributionsCol, col(tmp + "." + Explanations.contributionsCol("score")))
+        .withColumn(Explanations.topFeaturesCol(getScoreCol()), col(tmp + "." + Explanations.topFeaturesCol("score")))
+        .drop(tmp);
   }
 
   /**
@@ -191,8 +284,7 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     if (getExplainTopK() > 0) {
       if (!explains()) {
         throw new IllegalArgumentException(String.format("explainTopK is %d but the %s detector has no"
-            + " explanations yet (ae, seq2seq and bigan have); set explainTopK to 0.", getExplainTopK(),
-            detectorName()));
+            + " explanations in this mode; set explainTopK to 0.", getExplainTopK(), detectorName()));
       }
       out = Explanations.appendColumns(out, getScoreCol());
     }

@@ -96,6 +96,12 @@ public final class SharedParams {
         "names of the features, in vector order (set by fit from the features column's ML attributes)");
   }
 
+  public static org.apache.spark.ml.param.DoubleArrayParam featureMeans(Params parent) {
+    return new org.apache.spark.ml.param.DoubleArrayParam(parent, "featureMeans",
+        "each feature's mean over the training rows, in vector order (set by fit): the baseline a"
+            + " perturbation explanation puts in a feature's place");
+  }
+
   /** Sets the shared defaults on a detector or model; called once from each constructor. */
   static void setDefaults(DetectorParams p) {
     Params params = p;

@@ -3,6 +3,7 @@ package io.vigil.detectors;
 import io.vigil.core.AnomalyDetector;
 import io.vigil.autoencoder.AutoencoderDetector;
 import io.vigil.bigan.BiGanDetector;
+import io.vigil.ensemble.EnsembleDetector;
 import io.vigil.iforest.IsolationForestDetector;
 import io.vigil.ocsvm.OneClassSvmDetector;
 import io.vigil.pca.PcaDetector;
@@ -37,6 +38,7 @@ public final class Detectors {
     BY_NAME.put(BiGanDetector.NAME, BiGanDetector::new);
     BY_NAME.put(OneClassSvmDetector.NAME, OneClassSvmDetector::new);
     BY_NAME.put(IsolationForestDetector.NAME, IsolationForestDetector::new);
+    BY_NAME.put(EnsembleDetector.NAME, EnsembleDetector::new);
   }
 
   private Detectors() {}
@@ -50,8 +52,8 @@ public final class Detectors {
     if (spec == null || spec.isBlank()) {
       throw new IllegalArgumentException("No detector named; use one of " + names() + ", a comma list, or all.");
     }
-    if (spec.trim().equals("all")) {
-      return names();
+    if (spec.trim().equals("all")) { // every single detector; an ensemble is named explicitly
+      return names().stream().filter(n -> !n.equals(EnsembleDetector.NAME)).toList();
     }
     List<String> out = new ArrayList<>();
     for (String s : spec.split(",")) {
@@ -64,6 +66,19 @@ public final class Detectors {
       }
     }
     return out;
+  }
+
+  /**
+   * As {@link #create(String, Map)}; an ensemble's members are created by name too, each with the params
+   * {@code memberParams} gives it.
+   */
+  public static AnomalyDetector<?> create(String name, Map<String, String> params,
+      java.util.function.Function<String, Map<String, String>> memberParams) {
+    AnomalyDetector<?> detector = create(name, params);
+    if (detector instanceof EnsembleDetector ensemble) {
+      ensemble.setMemberDetectors(List.of(ensemble.getMembers()), memberParams);
+    }
+    return detector;
   }
 
   /** A new detector named {@code name} with {@code params} (param name → value as text) set. */
@@ -101,6 +116,11 @@ public final class Detectors {
           throw new NumberFormatException();
         }
         parsed = Boolean.parseBoolean(v);
+      } else if (param instanceof org.apache.spark.ml.param.StringArrayParam) {
+        parsed = Arrays.stream(v.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toArray(String[]::new);
+      } else if (param instanceof org.apache.spark.ml.param.DoubleArrayParam) {
+        parsed = v.isEmpty() ? new double[0]
+            : Arrays.stream(v.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
       } else {
         parsed = v;
       }

@@ -73,7 +73,13 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
     int psi = numSamples;
-    return scoreEachRow(dataset, trees, (forest, x) -> score(forest, psi, x));
+    return scoreEachRowExplainedByPerturbation(dataset, trees, (forest, x) -> score(forest, psi, x));
+  }
+
+  /** By perturbation: how much each feature, set to its training mean, lowers the score of a flagged row. */
+  @Override
+  protected boolean explains() {
+    return true;
   }
 
   @Override

@@ -92,7 +92,13 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
     double g = gammaValue;
-    return scoreEachRow(dataset, members, (ensemble, x) -> score(ensemble, g, x));
+    return scoreEachRowExplainedByPerturbation(dataset, members, (ensemble, x) -> score(ensemble, g, x));
+  }
+
+  /** By perturbation: how much each feature, set to its training mean, lowers the score of a flagged row. */
+  @Override
+  protected boolean explains() {
+    return true;
   }
 
   @Override

@@ -76,7 +76,13 @@ public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
   protected Dataset<Row> score(Dataset<?> dataset) {
     PcaScorer scorer = new PcaScorer(mean, components, eigenvalues, residualVariance,
         getScoreMode().equals(RECONSTRUCTION_PLUS_MAHALANOBIS));
-    return scoreEachRow(dataset, scorer, PcaScorer::score);
+    return scoreEachRow(dataset, scorer, PcaScorer::score, (pca, x, score) -> pca.contributions(x), false);
+  }
+
+  /** Each feature's squared reconstruction error (the reconstruction term's split over the features). */
+  @Override
+  protected boolean explains() {
+    return true;
   }
 
   @Override

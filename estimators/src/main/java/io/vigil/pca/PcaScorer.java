@@ -27,6 +27,34 @@ final class PcaScorer implements Serializable {
     this.withMahalanobis = withMahalanobis;
   }
 
+  /**
+   * Each feature's squared residual (x - mean - V V'(x - mean))_i^2, over the residual variance when the
+   * score adds the Mahalanobis term: the reconstruction term split over the features (the in-subspace
+   * Mahalanobis term has no such split and is left out).
+   */
+  double[] contributions(double[] x) {
+    int d = mean.length;
+    double[] residual = new double[d];
+    for (int i = 0; i < d; i++) {
+      residual[i] = x[i] - mean[i];
+    }
+    double[] centered = residual.clone();
+    for (double[] pc : components) {
+      double y = 0;
+      for (int i = 0; i < d; i++) {
+        y += pc[i] * centered[i];
+      }
+      for (int i = 0; i < d; i++) {
+        residual[i] -= y * pc[i];
+      }
+    }
+    double scale = withMahalanobis ? residualVariance : 1.0;
+    for (int i = 0; i < d; i++) {
+      residual[i] = residual[i] * residual[i] / scale;
+    }
+    return residual;
+  }
+
   /** The score of one row (its width is checked by the caller). */
   double score(double[] x) {
     int d = mean.length;

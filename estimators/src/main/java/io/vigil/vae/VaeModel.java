@@ -46,8 +46,17 @@ public class VaeModel extends NeuralModel<VaeModel> implements VaeParams {
     // Restored once per executor thread: the network's weights copied out into plain arrays (VaeScorer).
     return BatchScoring.appendScores(dataset, network,
         bytes -> new VaeScorer(Nd4jArrays.fromBytes(bytes), samples, seedValue), getFeaturesCol(), getScoreCol(),
-        getNumFeatures(), (scorer, x, explain) -> new BatchScoring.Scores(
-            scorer.scores(x.data().asFloat(), (int) x.rows()), null), 0, new String[0]);
+        getNumFeatures(), (scorer, x, explain) -> {
+          int rows = (int) x.rows();
+          float[] contributions = explain ? new float[rows * scorer.width()] : null;
+          return new BatchScoring.Scores(scorer.scores(x.data().asFloat(), rows, contributions), contributions);
+        }, getExplainTopK(), getFeatureNames());
+  }
+
+  /** Each feature's -log p(x_j | z), averaged over the draws: the score split over the features. */
+  @Override
+  protected boolean explains() {
+    return true;
   }
 
   @Override

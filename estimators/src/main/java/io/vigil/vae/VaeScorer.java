@@ -152,6 +152,14 @@ final class VaeScorer {
 
   /** Scores {@code rows} rows of row-major {@code x}: the mean over the fixed draws of -log p(x | z). */
   double[] scores(float[] x, int rows) {
+    return scores(x, rows, null);
+  }
+
+  /**
+   * As {@link #scores(float[], int)}; when {@code contributions} is given ([rows * width], row-major) it also
+   * receives each feature's share, the mean over the draws of -log p(x_j | z) (they sum to the score).
+   */
+  double[] scores(float[] x, int rows, float[] contributions) {
     double[] out = new double[rows];
     float[] a = new float[widest];
     float[] b = new float[widest];
@@ -168,6 +176,11 @@ final class VaeScorer {
         }
         float[] preOut = decode(a, b);
         sum += negLogProbability(row, preOut);
+        if (contributions != null) {
+          for (int j = 0; j < width; j++) {
+            contributions[r * width + j] += (float) (featureNegLogProbability(row, preOut, j) / samples);
+          }
+        }
       }
       out[r] = sum / samples;
     }
@@ -211,10 +224,14 @@ final class VaeScorer {
   double negLogProbability(float[] row, float[] preOut) {
     double sum = 0;
     for (int j = 0; j < width; j++) {
-      double logVariance = preOut[width + j];
-      double diff = row[j] - preOut[j];
-      sum += HALF_LOG_TWO_PI + 0.5 * logVariance + diff * diff * 0.5 * Math.exp(-logVariance);
+      sum += featureNegLogProbability(row, preOut, j);
     }
     return sum;
+  }
+
+  private double featureNegLogProbability(float[] row, float[] preOut, int j) {
+    double logVariance = preOut[width + j];
+    double diff = row[j] - preOut[j];
+    return HALF_LOG_TWO_PI + 0.5 * logVariance + diff * diff * 0.5 * Math.exp(-logVariance);
   }
 }

@@ -76,7 +76,7 @@ public final class BenchJob {
       // Labelled thresholds need validation rows; the bench times the model itself.
       params.put("thresholdStrategy", SharedParams.CONTAMINATION);
       List<PipelineStage> stages = new ArrayList<>(ctx.featurePipeline(name).stages());
-      AnomalyDetector<?> detector = Detectors.create(name, params);
+      AnomalyDetector<?> detector = Detectors.create(name, params, ctx::detectorParams);
       stages.add(detector);
       Pipeline pipeline = new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
       PipelineModel[] fitted = new PipelineModel[1];

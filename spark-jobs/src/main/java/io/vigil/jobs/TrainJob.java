@@ -8,6 +8,7 @@ import io.vigil.core.SharedParams;
 import io.vigil.eval.Drift;
 import io.vigil.data.InputCheck;
 import io.vigil.detectors.Detectors;
+import io.vigil.ensemble.EnsembleModel;
 import io.vigil.eval.ScoreCurve;
 import io.vigil.threshold.Thresholds;
 import java.time.Instant;
@@ -38,6 +39,9 @@ public final class TrainJob {
   /** What a training run produced. */
   public record Result(String detector, String version, String modelPath, Map<String, Object> info) {}
 
+  /** {@code ensemble.tuneWeights = true}: choose the ensemble's weights on the validation rows. */
+  static final String TUNE_WEIGHTS = "tuneWeights";
+
   private TrainJob() {}
 
   public static Result run(JobContext ctx, String detectorName) {
@@ -55,7 +59,14 @@ public final class TrainJob {
     params.put("contamination", c.get("threshold.contamination", "0.01"));
     params.put("thresholdSigmas", c.get("threshold.sigmas", "3.0"));
     params.putAll(ctx.detectorParams(detectorName));
-    AnomalyDetector<?> detector = Detectors.create(detectorName, params);
+    // An ensemble's weights may be chosen on the validation rows (a job step, not a detector param).
+    boolean tuneWeights = Boolean.parseBoolean(params.getOrDefault(TUNE_WEIGHTS, "false"));
+    params.remove(TUNE_WEIGHTS);
+    if (tuneWeights && !c.has("val.path")) {
+      throw new IllegalArgumentException(detectorName + "." + TUNE_WEIGHTS + " = true needs labelled validation"
+          + " rows: set val.path.");
+    }
+    AnomalyDetector<?> detector = Detectors.create(detectorName, params, ctx::detectorParams);
 
     InputCheck.Result train = ctx.readChecked("train.path");
     if (train.rows() - train.rejected() == 0) {
@@ -70,6 +81,15 @@ public final class TrainJob {
     Map<String, Object> info = new LinkedHashMap<>();
     if (c.has("val.path")) {
       InputCheck.Result val = ctx.readChecked("val.path");
+      if (tuneWeights && detectorModel instanceof EnsembleModel ensemble) {
+        ensemble.tuneWeights(stagesBefore(model).transform(val.valid()), ctx.labelCol());
+        info.put("ensemble_weights", ensemble.getWeights());
+        if (!labelled) { // the training-score threshold was of the equal-weight mean
+          ensemble.setThreshold(Thresholds.fromTrainingScores(ensemble.scoreOnly(stagesBefore(model)
+              .transform(train.valid())), ensemble.getScoreCol(), strategy, ensemble.getContamination(),
+              ensemble.getThresholdSigmas()), strategy);
+        }
+      }
       Dataset<Row> scored = detectorModel.scoreOnly(stagesBefore(model).transform(val.valid()));
       if (c.has("val.rows")) { // the rows that count, chosen after scoring the whole input (as test.rows)
         scored = scored.where(org.apache.spark.sql.functions.expr(c.get("val.rows")));
