@@ -4,6 +4,7 @@ import io.vigil.detectors.Detectors;
 import io.vigil.jobs.AdbenchSuite;
 import io.vigil.jobs.BenchJob;
 import io.vigil.jobs.EvaluateJob;
+import io.vigil.jobs.RunReport;
 import io.vigil.jobs.JobConfig;
 import io.vigil.jobs.JobContext;
 import io.vigil.jobs.MetricTable;
@@ -151,15 +152,16 @@ public final class VigilCli {
           rows.add(EvaluateJob.run(ctx, d, a.date));
         }
         System.out.print(MetricTable.format(rows));
+        System.out.printf("Report: %s%n", RunReport.write(ctx, a.date, detectors(ctx, a)));
         break;
       }
       case "run": {
         List<Map<String, Object>> rows = RunJob.run(ctx, detectors(ctx, a), a.date, a.forcePrepare);
         System.out.println();
         System.out.print(MetricTable.format(rows));
-        System.out.printf("%nScores: %s (run_date=%s)%nMetrics: %s%nReports: %s/reports/%s/%s/%n",
+        System.out.printf("%nScores: %s (run_date=%s)%nMetrics: %s%nReport: %s%n",
             ctx.warehouse().table(ctx.config().get("scores.table")), a.date, ctx.warehouse().metricsTable(),
-            ctx.warehouse().root(), a.date, ctx.datasetKey());
+            RunReport.path(ctx.warehouse(), a.date, ctx.datasetKey()));
         break;
       }
       case "nightly": {

@@ -156,6 +156,12 @@ public final class EvaluateJob {
     if (summary != null) {
       wh.writeBytes(reportDir + "/histogram.png", Charts.histogramPng(summary, "Scores by class: " + title));
       wh.writeBytes(reportDir + "/roc_pr.png", Charts.curvesPng(summary, "ROC and PR: " + title));
+      // the curve's points for the run report's chart of every detector: [fpr, tpr, precision, recall]
+      List<double[]> points = new ArrayList<>();
+      for (io.vigil.eval.ScoreCurve.Point p : summary.curve()) {
+        points.add(new double[] {p.fpr(), p.tpr(), p.precision(), p.recall()});
+      }
+      wh.writeJson(reportDir + "/curve.json", Map.of("points", points));
     }
     upsertMetricsRow(ctx, m);
     return m;

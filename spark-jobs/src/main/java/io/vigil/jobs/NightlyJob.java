@@ -45,6 +45,7 @@ public final class NightlyJob {
       m.put("retrain_reason", reason == null ? "" : reason);
       metrics.add(m);
     }
+    RunReport.write(ctx, runDate, detectors);
     return metrics;
   }
 

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** run: prepare (when the prepared tables are missing), then train, score and evaluate each detector. */
+/**
+ * run: prepare (when the prepared tables are missing), then train, score and evaluate each detector, and
+ * write the run report ({@link RunReport}).
+ */
 public final class RunJob {
 
   private RunJob() {}
@@ -20,6 +23,7 @@ public final class RunJob {
       ScoreJob.run(ctx, detector, runDate, null);
       metrics.add(EvaluateJob.run(ctx, detector, runDate));
     }
+    RunReport.write(ctx, runDate, detectors);
     return metrics;
   }
 }

@@ -3,7 +3,6 @@ package io.vigil.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -204,12 +203,14 @@ public final class Warehouse {
   }
 
   public String readText(String path) {
+    return new String(readBytes(path), StandardCharsets.UTF_8);
+  }
+
+  public byte[] readBytes(String path) {
     try {
       Path p = new Path(path);
       try (InputStream in = p.getFileSystem(hadoop).open(p)) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        in.transferTo(buf);
-        return buf.toString(StandardCharsets.UTF_8);
+        return in.readAllBytes();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + path, e);
