@@ -98,6 +98,58 @@ public final class Charts {
     return png(img);
   }
 
+  /**
+   * Line chart of named series (x on a log10 axis when {@code logX}), each point marked and labelled
+   * with its y: the bench's scale curve (time per row against rows).
+   */
+  public static byte[] linesPng(String title, String xLabel, String yLabel, List<String> names, List<double[]> xs,
+      List<double[]> ys, boolean logX) {
+    BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = canvas(img, title);
+    double xLo = Double.POSITIVE_INFINITY;
+    double xHi = Double.NEGATIVE_INFINITY;
+    double yHi = 0;
+    for (int s = 0; s < names.size(); s++) {
+      for (int i = 0; i < xs.get(s).length; i++) {
+        double x = logX ? Math.log10(xs.get(s)[i]) : xs.get(s)[i];
+        xLo = Math.min(xLo, x);
+        xHi = Math.max(xHi, x);
+        yHi = Math.max(yHi, ys.get(s)[i]);
+      }
+    }
+    double xSpan = xHi > xLo ? xHi - xLo : 1;
+    yHi = yHi > 0 ? yHi * 1.15 : 1;
+    int plotW = W - 2 * PAD - 170;
+    int plotH = H - 2 * PAD;
+    Color[] colours = {new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44),
+        new Color(148, 103, 189), new Color(255, 127, 14)};
+    for (int s = 0; s < names.size(); s++) {
+      g.setColor(colours[s % colours.length]);
+      g.setStroke(new BasicStroke(2));
+      int px = -1;
+      int py = -1;
+      for (int i = 0; i < xs.get(s).length; i++) {
+        double x = logX ? Math.log10(xs.get(s)[i]) : xs.get(s)[i];
+        int cx = PAD + (int) ((x - xLo) / xSpan * plotW);
+        int cy = H - PAD - (int) (ys.get(s)[i] / yHi * plotH);
+        if (px >= 0) {
+          g.drawLine(px, py, cx, cy);
+        }
+        g.fillOval(cx - 4, cy - 4, 8, 8);
+        g.drawString(String.format("%.3g", ys.get(s)[i]), cx + 6, cy - 6);
+        px = cx;
+        py = cy;
+      }
+      g.fillRect(W - PAD - 160, PAD + 20 * s, 12, 12);
+      g.setColor(Color.BLACK);
+      g.drawString(names.get(s), W - PAD - 142, PAD + 20 * s + 11);
+    }
+    g.setStroke(new BasicStroke(1));
+    axes(g, xLabel + (logX ? String.format(" (log scale, %.3g .. %.3g)", Math.pow(10, xLo), Math.pow(10, xHi))
+        : ""), yLabel + String.format(" (0 .. %.3g)", yHi));
+    return png(img);
+  }
+
   private static Graphics2D canvas(BufferedImage img, String title) {
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);

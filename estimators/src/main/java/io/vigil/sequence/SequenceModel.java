@@ -66,9 +66,15 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
     return SequenceDetector.NAME;
   }
 
+  /**
+   * Row mode: each feature's squared reconstruction error. Windowed: a window's score split over the
+   * features (feature j's mean squared error over the window's steps), taken from the window that gave the
+   * row its score (max) or averaged over its windows (mean). Either way they average to the row's score,
+   * as the autoencoder's do.
+   */
   @Override
   protected boolean explains() {
-    return !windowed(); // a row's window score has no per-feature split yet
+    return true;
   }
 
   @Override
@@ -98,34 +104,47 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
     // scored in batches, and every row emitted with the max/mean of its windows' scores.
     StructType in = dataset.schema();
     StructType out = Schemas.appendDouble(in, getScoreCol());
+    int topK = getExplainTopK();
+    if (topK > 0) {
+      out = io.vigil.core.Explanations.appendColumns(out, getScoreCol());
+    }
     SequenceWindows.Spec spec = windowSpec();
     int features = in.fieldIndex(getFeaturesCol());
     boolean mean = getWindowScore().equals("mean");
     Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
         .broadcast(network);
+    Explaining explaining = topK > 0 ? new Explaining(topK, getFeatureNames()) : null;
     return SequenceWindows.sortedForWindows(dataset.toDF(), spec).mapPartitions(
-        windowScorer(shared, in, spec, features, width, mean), Encoders.row(out));
+        windowScorer(shared, in, spec, features, width, mean, explaining), Encoders.row(out));
   }
+
+  /** What windowed scoring needs to explain rows: how many top features, and their names. */
+  private record Explaining(int topK, String[] names) implements java.io.Serializable {}
 
   /** The partition function of windowed scoring (static: a closure must not capture the model). */
   private static MapPartitionsFunction<Row, Row> windowScorer(Broadcast<byte[]> shared, StructType in,
-      SequenceWindows.Spec spec, int features, int width, boolean mean) {
+      SequenceWindows.Spec spec, int features, int width, boolean mean, Explaining explaining) {
     return it -> {
       Nd4jArrays.setUpTask();
       MultiLayerNetwork net = BatchScoring.restored(shared, Nd4jArrays::fromBytes);
       return SequenceWindows.flatMapSegments(SequenceWindows.segments(it, in, spec),
-          segment -> scoreSegment(net, segment, features, width, spec, mean));
+          segment -> scoreSegment(net, segment, features, width, spec, mean, explaining));
     };
   }
 
-  /** Scores a segment's windows in batches; returns its rows, each with its windows' max or mean score. */
+  /**
+   * Scores a segment's windows in batches; returns its rows, each with its windows' max or mean score
+   * (and, when explaining, that score's split over the features and the top names).
+   */
   private static List<Row> scoreSegment(MultiLayerNetwork net, List<Row> segment, int features, int width,
-      SequenceWindows.Spec spec, boolean mean) {
+      SequenceWindows.Spec spec, boolean mean, Explaining explaining) {
     List<Row> out = new ArrayList<>(segment.size());
     int n = segment.size();
     double[] best = new double[n];
     double[] sum = new double[n];
     int[] count = new int[n];
+    // per row: the contributions of its best window (max) or their sum over its windows (mean)
+    double[][] split = explaining == null ? null : new double[n][width];
     java.util.Arrays.fill(best, Double.NEGATIVE_INFINITY);
     List<int[]> windows = SequenceWindows.windowsOf(n, spec);
     int size = width * spec.length();
@@ -138,12 +157,19 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
         System.arraycopy(SequenceWindows.vector(segment, w[0], w[1], features, spec.length()), 0, flat, i * size, size);
       }
       INDArray x = Nd4jArrays.matrix(flat, batch.size(), size);
-      double[] scores = BatchScoring.reconstructionErrors(x,
+      BatchScoring.Scores scored = BatchScoring.reconstructionErrors(x,
           net.output(ParameterAveragingTrainer.Mode.FIT_SEQUENCE.input(x, width), false)
-              .reshape('c', x.size(0), x.size(1)), false).scores();
+              .reshape('c', x.size(0), x.size(1)), split != null);
+      double[] scores = scored.scores();
       for (int i = 0; i < batch.size(); i++) {
         int[] w = batch.get(i);
+        double[] windowSplit = split == null ? null : featureSplit(scored.contributions(), i, size, width);
         for (int r = w[0]; r < w[0] + w[1]; r++) {
+          if (split != null && (mean || scores[i] > best[r])) {
+            for (int j = 0; j < width; j++) {
+              split[r][j] = mean ? split[r][j] + windowSplit[j] : windowSplit[j];
+            }
+          }
           best[r] = Math.max(best[r], scores[i]);
           sum[r] += scores[i];
           count[r]++;
@@ -152,14 +178,46 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
     }
     for (int r = 0; r < n; r++) {
       Row row = segment.get(r);
-      Object[] values = new Object[row.length() + 1];
+      Object[] values = new Object[row.length() + (split == null ? 1 : 3)];
       for (int c = 0; c < row.length(); c++) {
         values[c] = row.get(c);
       }
       values[row.length()] = mean ? sum[r] / count[r] : best[r];
+      if (split != null) {
+        double[] contributions = split[r];
+        float[] asFloat = new float[width];
+        for (int j = 0; j < width; j++) {
+          contributions[j] = mean ? contributions[j] / count[r] : contributions[j];
+          asFloat[j] = (float) contributions[j];
+        }
+        int[] top = io.vigil.core.Explanations.topK(asFloat, 0, width, explaining.topK());
+        String[] names = new String[top.length];
+        for (int j = 0; j < top.length; j++) {
+          names[j] = explaining.names()[top[j]];
+        }
+        values[row.length() + 1] = contributions;
+        values[row.length() + 2] = names;
+      }
       out.add(RowFactory.create(values));
     }
     return out;
+  }
+
+  /**
+   * Window {@code i}'s score split over the features: feature j's mean squared error over the steps (the
+   * window vector is feature-major, {@link SequenceWindows#vector}: feature j, step t at j * length + t);
+   * the window's score is the mean of these.
+   */
+  private static double[] featureSplit(float[] squaredErrors, int i, int size, int width) {
+    double[] split = new double[width];
+    int length = size / width;
+    for (int k = 0; k < size; k++) {
+      split[k / length] += squaredErrors[i * size + k];
+    }
+    for (int j = 0; j < width; j++) {
+      split[j] /= length;
+    }
+    return split;
   }
 
   @Override

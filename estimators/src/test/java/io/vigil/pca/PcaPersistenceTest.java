@@ -45,6 +45,8 @@ class PcaPersistenceTest extends SparkTestBase {
       Object after = loaded.getOrDefault(loaded.getParam(p.param().name()));
       if (p.value() instanceof String[] names) {
         assertArrayEquals(names, (String[]) after, p.param().name());
+      } else if (p.value() instanceof double[] values) {
+        assertArrayEquals(values, (double[]) after, 0.0, p.param().name());
       } else {
         assertEquals(p.value(), after, p.param().name());
       }

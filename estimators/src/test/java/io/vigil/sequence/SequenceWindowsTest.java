@@ -97,7 +97,16 @@ class SequenceWindowsTest extends SparkTestBase {
     assertEquals("t", loaded.getOrderCol());
     assertEquals(scored.orderBy("id").select("score").collectAsList(),
         loaded.transform(test).orderBy("id").select("score").collectAsList());
-    assertThrows(IllegalArgumentException.class, () -> model.copy(new org.apache.spark.ml.param.ParamMap())
-        .setExplainTopK(2).transform(test));
+    // explained: the same scores, each split over the (one) feature so that the split averages to it
+    List<Row> explained = loaded.copy(new org.apache.spark.ml.param.ParamMap()).setExplainTopK(2).transform(test)
+        .orderBy("id").select("score", "score_contributions", "score_top_features").collectAsList();
+    List<Row> plain = scored.orderBy("id").select("score").collectAsList();
+    for (int i = 0; i < explained.size(); i++) {
+      Row r = explained.get(i);
+      assertEquals(plain.get(i).getDouble(0), r.getDouble(0), 0.0);
+      assertEquals(r.getDouble(0), r.<Double>getList(1).stream().mapToDouble(Double::doubleValue).average()
+          .orElseThrow(), 1e-6);
+      assertEquals(List.of("f0"), r.getList(2));
+    }
   }
 }

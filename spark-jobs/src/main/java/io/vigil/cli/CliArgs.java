@@ -22,4 +22,5 @@ final class CliArgs {
   boolean forcePrepare;
   boolean allowWrites;
   long load;
+  String curve;
 }

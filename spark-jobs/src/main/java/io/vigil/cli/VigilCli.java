@@ -180,6 +180,16 @@ public final class VigilCli {
           System.out.println("Results: " + a.results + "/bench-load-" + ctx.datasetKey() + ".{csv,json,md}");
           break;
         }
+        if (a.curve != null) {
+          int[] factors = java.util.Arrays.stream(a.curve.split(",")).map(String::trim).mapToInt(Integer::parseInt)
+              .toArray();
+          BenchJob.scaleCurve(ctx, detectors(ctx, a), factors, a.results).forEach(r -> System.out.printf(
+              "%-8s %-10s %,12d rows  %9.2f s  %8.3f us/row  growth %.3f  IO floor %.2f s%n", r.get("detector"),
+              r.get("stage"), r.get("rows"), r.get("seconds"), r.get("us_per_row"), r.get("growth"),
+              r.get("baseline_seconds")));
+          System.out.println("Results: " + a.results + "/scale-curve-" + ctx.datasetKey() + ".{csv,json,md,png}");
+          break;
+        }
         List<Map<String, Object>> rows = BenchJob.run(ctx, detectors(ctx, a), a.repeat, a.scale, a.results);
         rows.forEach(r -> System.out.printf("%-8s %-6s %,10d rows  %8.3f s  %,12.0f rows/s   baseline %s: %8.3f s"
                 + "  ratio %.3f%n", r.get("detector"), r.get("stage"), r.get("rows"), r.get("seconds"),
@@ -280,6 +290,9 @@ public final class VigilCli {
         this.<Object>opt("load", (Read<Object>) (Read<?>) Read$.MODULE$.longRead()).valueName("ROWS")
             .text("instead: the load bench, one nightly run over the scoring input replicated to ROWS rows")
             .action((v, c) -> { c.load = (Long) v; return c; });
+        this.<String>opt("curve", STRING).valueName("F1,F2,..")
+            .text("instead: the scale curve, training and scoring at these multiples of the rows (e.g. 1,4,16)")
+            .action((v, c) -> { c.curve = v; return c; });
         this.<String>opt("results", STRING).valueName("DIR").text("where results go; default bench/results")
             .action((v, c) -> { c.results = v; return c; });
         this.<String>opt("suite", STRING).valueName("NAME")

@@ -65,9 +65,45 @@ public final class AdbenchSuite {
         r.put("linkedin_iforest_roc_auc", linkedin == null ? Double.NaN : linkedin);
         rows.add(r);
       }
+      compareEnsembleWithItsMembers(rows, dataset, ctx.config().getList("ensemble.members"));
     }
     BenchJob.write(rows, resultsDir, "adbench-auc");
     return rows;
+  }
+
+  /**
+   * On the data set's ensemble row (when the ensemble ran beside its members): its best member and that
+   * member's ROC AUC, and the ensemble's margin over it. Members the suite did not run count as missing.
+   */
+  static void compareEnsembleWithItsMembers(List<Map<String, Object>> rows, String dataset, List<String> members) {
+    List<String> named = members.isEmpty() ? List.of(new io.vigil.ensemble.EnsembleDetector().getMembers())
+        : members;
+    Map<String, Object> ensemble = null;
+    String best = null;
+    double bestAuc = Double.NEGATIVE_INFINITY;
+    int found = 0;
+    for (Map<String, Object> r : rows) {
+      if (!r.get("dataset").equals(dataset)) {
+        continue;
+      }
+      if (r.get("detector").equals(io.vigil.ensemble.EnsembleDetector.NAME)) {
+        ensemble = r;
+      } else if (named.contains((String) r.get("detector"))) {
+        found++;
+        if ((Double) r.get("roc_auc") > bestAuc) {
+          bestAuc = (Double) r.get("roc_auc");
+          best = (String) r.get("detector");
+        }
+      }
+    }
+    for (Map<String, Object> r : rows) {
+      if (r.get("dataset").equals(dataset)) {
+        boolean complete = r == ensemble && found == named.size();
+        r.put("best_member", complete ? best : "");
+        r.put("best_member_roc_auc", complete ? bestAuc : Double.NaN);
+        r.put("ensemble_minus_best_member", complete ? (Double) r.get("roc_auc") - bestAuc : Double.NaN);
+      }
+    }
   }
 
   /** "dataset,method" → AUC from adbench_published_auc.csv (NA skipped). */
