@@ -58,7 +58,9 @@ public class BiGanModel extends NeuralModel<BiGanModel> implements BiGanParams {
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
     double alpha = getAlpha();
-    return BatchScoring.appendScores(dataset, network, BiGanModel::restore, getFeaturesCol(), getScoreCol(),
+    boolean matching = alpha < 1.0; // at alpha 1 the discriminator's term is weighted 0: not computed
+    return BatchScoring.appendScores(dataset, network, bytes -> restore(bytes, matching), getFeaturesCol(),
+        getScoreCol(),
         getNumFeatures(), (scorer, x, explain) -> mix(scorer.terms(x), alpha, explain), getExplainTopK(),
         getFeatureNames());
   }
@@ -78,9 +80,9 @@ public class BiGanModel extends NeuralModel<BiGanModel> implements BiGanParams {
     return new BatchScoring.Scores(scores, explain ? weighted.dup('c').data().asFloat() : null);
   }
 
-  private static BiGanNetwork.Scorer restore(byte[] bytes) {
+  private static BiGanNetwork.Scorer restore(byte[] bytes, boolean matching) {
     var restored = BiGanNetwork.fromBytes(bytes);
-    return restored.getKey().scorer(restored.getValue());
+    return restored.getKey().scorer(restored.getValue(), matching);
   }
 
   @Override

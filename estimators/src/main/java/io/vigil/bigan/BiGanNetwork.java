@@ -149,8 +149,12 @@ public final class BiGanNetwork implements Serializable {
     return sd.nn().softplus(sd.math().clipByValue(l, -30, 30));
   }
 
-  /** The scoring graph: x → the score's two terms, "residual" [rows, width] and "matching" [rows]. */
-  private SameDiff scoringGraph(List<INDArray> arrays) {
+  /**
+   * The scoring graph: x → the score's two terms, "residual" [rows, width] and (with {@code matching})
+   * "matching" [rows]. Without it the discriminator is left out: its two passes cost more than the encoder
+   * and generator together, for a term that alpha = 1 weights 0.
+   */
+  private SameDiff scoringGraph(List<INDArray> arrays, boolean matching) {
     SameDiff sd = SameDiff.create();
     Map<String, SDVariable> v = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
@@ -159,10 +163,12 @@ public final class BiGanNetwork implements Serializable {
     SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, spec.width());
     SDVariable encoded = encoder(sd, v, x);
     SDVariable reconstructed = generator(sd, v, encoded);
-    SDVariable features = discriminator(sd, v, x, encoded)[0];
-    SDVariable reconstructedFeatures = discriminator(sd, v, reconstructed, encoded)[0];
     sd.math().abs("residual", x.sub(reconstructed));
-    sd.math().abs(features.sub(reconstructedFeatures)).sum("matching", 1);
+    if (matching) {
+      SDVariable features = discriminator(sd, v, x, encoded)[0];
+      SDVariable reconstructedFeatures = discriminator(sd, v, reconstructed, encoded)[0];
+      sd.math().abs(features.sub(reconstructedFeatures)).sum("matching", 1);
+    }
     return sd;
   }
 
@@ -307,29 +313,36 @@ public final class BiGanNetwork implements Serializable {
   /** A restored model for one thread: the scoring graph over fixed parameters. */
   public final class Scorer {
     private final SameDiff sd;
+    private final boolean matching;
 
-    Scorer(float[] flatParams) {
+    Scorer(float[] flatParams, boolean matching) {
+      this.matching = matching;
       List<INDArray> arrays = new ArrayList<>();
       int offset = 0;
       for (long[] s : shapes) {
         arrays.add(slice(flatParams, offset, s));
         offset += (int) (s[0] * s[1]);
       }
-      sd = scoringGraph(arrays);
+      sd = scoringGraph(arrays, matching);
     }
 
     /**
      * The score's two terms: {per-feature |x - G(E(x))| [rows, width], per-row feature-matching distance
-     * |f(x, E(x)) - f(G(E(x)), E(x))|_1 [rows]}.
+     * |f(x, E(x)) - f(G(E(x)), E(x))|_1 [rows], or zeros from a scorer built without it}.
      */
     public INDArray[] terms(INDArray x) {
+      if (!matching) {
+        return new INDArray[] {sd.output(Map.of("x", x), "residual").get("residual"),
+            Nd4j.zeros(DataType.FLOAT, x.size(0))};
+      }
       Map<String, INDArray> out = sd.output(Map.of("x", x), "residual", "matching");
       return new INDArray[] {out.get("residual"), out.get("matching")};
     }
   }
 
-  public Scorer scorer(float[] flatParams) {
-    return new Scorer(flatParams);
+  /** A scorer with the feature-matching term only when {@code matching} (else it gives zeros for it). */
+  public Scorer scorer(float[] flatParams, boolean matching) {
+    return new Scorer(flatParams, matching);
   }
 
   // ---------------------------------------------------------------- persistence

@@ -215,16 +215,7 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
         return org.apache.spark.sql.RowFactory.create(s, new double[0], new String[0]);
       }
       double[] contributions = explainer.contributions(shared.value(), x, s);
-      float[] asFloat = new float[width];
-      for (int j = 0; j < width; j++) {
-        asFloat[j] = (float) contributions[j];
-      }
-      int[] top = Explanations.topK(asFloat, 0, width, k);
-      String[] topNames = new String[top.length];
-      for (int j = 0; j < top.length; j++) {
-        topNames[j] = names[top[j]];
-      }
-      return org.apache.spark.sql.RowFactory.create(s, contributions, topNames);
+      return org.apache.spark.sql.RowFactory.create(s, contributions, Explanations.topNames(contributions, k, names));
     };
     StructType explained = Explanations.appendColumns(Schemas.appendDouble(new StructType(), "score"), "score");
     String tmp = io.vigil.features.FeaturePipeline.TEMP_PREFIX + "explained";

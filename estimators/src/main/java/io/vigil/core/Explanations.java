@@ -57,6 +57,20 @@ public final class Explanations {
     return top;
   }
 
+  /** The names of the k largest of {@code values} (one per feature), largest first. */
+  public static String[] topNames(double[] values, int k, String[] names) {
+    float[] asFloat = new float[values.length];
+    for (int j = 0; j < values.length; j++) {
+      asFloat[j] = (float) values[j];
+    }
+    int[] top = topK(asFloat, 0, values.length, k);
+    String[] out = new String[top.length];
+    for (int j = 0; j < top.length; j++) {
+      out[j] = names[top[j]];
+    }
+    return out;
+  }
+
   /**
    * The feature names for a vector column of {@code width}: the ML attribute names of {@code column},
    * or else of the one other vector column of that width that has them (a scaler drops the names its

@@ -31,7 +31,12 @@ public final class AdbenchData {
 
   private AdbenchData() {}
 
-  /** Writes {@code train} (label-0 rows of the 70%) and {@code test} (the 30%) under {@code outputDir}. */
+  /**
+   * Writes {@code train} (label-0 rows of the 70%), {@code test} (the 30%) and {@code val} (the whole 70%,
+   * labelled) under {@code outputDir}. The protocol has no validation split: {@code val} is the training
+   * split with its anomalies, which training never sees (its normal rows are the training rows), for choices
+   * that need labels, such as an ensemble's weights; the test split stays untouched.
+   */
   public static Map<String, Long> prepare(SparkSession spark, String csvFile, String outputDir) {
     Dataset<Row> raw = spark.read().option("header", "true").option("inferSchema", "true").option("mode", "FAILFAST")
         .csv(csvFile);
@@ -53,9 +58,11 @@ public final class AdbenchData {
     org.apache.spark.sql.Column inTrain = col("_rank").leq(org.apache.spark.sql.functions.round(col("_n").multiply(TRAIN_SHARE)));
     Dataset<Row> train = ranked.filter(inTrain.and(col("label").equalTo(0))).drop("_rank", "_n");
     Dataset<Row> test = ranked.filter(org.apache.spark.sql.functions.not(inTrain)).drop("_rank", "_n");
+    Dataset<Row> val = ranked.filter(inTrain).drop("_rank", "_n");
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("train", write(train, outputDir, "train"));
     counts.put("test", write(test, outputDir, "test"));
+    counts.put("val", write(val, outputDir, "val"));
     return counts;
   }
 

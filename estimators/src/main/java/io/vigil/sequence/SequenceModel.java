@@ -185,18 +185,12 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
       values[row.length()] = mean ? sum[r] / count[r] : best[r];
       if (split != null) {
         double[] contributions = split[r];
-        float[] asFloat = new float[width];
-        for (int j = 0; j < width; j++) {
-          contributions[j] = mean ? contributions[j] / count[r] : contributions[j];
-          asFloat[j] = (float) contributions[j];
-        }
-        int[] top = io.vigil.core.Explanations.topK(asFloat, 0, width, explaining.topK());
-        String[] names = new String[top.length];
-        for (int j = 0; j < top.length; j++) {
-          names[j] = explaining.names()[top[j]];
+        for (int j = 0; j < width && mean; j++) {
+          contributions[j] /= count[r];
         }
         values[row.length() + 1] = contributions;
-        values[row.length() + 2] = names;
+        values[row.length() + 2] = io.vigil.core.Explanations.topNames(contributions, explaining.topK(),
+            explaining.names());
       }
       out.add(RowFactory.create(values));
     }

@@ -65,6 +65,14 @@ class BiGanDetectorTest extends SparkTestBase {
     long distinct = scores.stream().distinct().count();
     assertTrue(distinct > scores.size() * 0.9, distinct + " distinct scores of " + scores.size());
     assertTrue(scores.stream().allMatch(s -> s > 0 && Double.isFinite(s)));
+    // alpha 1 scores without the discriminator's passes; the terms mix linearly, so alpha .5 (both passes)
+    // must be the mean of the alpha 1 and alpha 0 scores
+    double[] matching = orderedScores(model.transform(train));
+    double[] reconstruction = orderedScores(model.setAlpha(1.0).transform(train));
+    double[] half = orderedScores(model.setAlpha(0.5).transform(train));
+    for (int i = 0; i < half.length; i++) {
+      assertEquals(0.5 * reconstruction[i] + 0.5 * matching[i], half[i], 1e-4 * Math.max(1, half[i]));
+    }
   }
 
   @Test
