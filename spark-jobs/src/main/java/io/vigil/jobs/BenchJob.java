@@ -233,7 +233,7 @@ public final class BenchJob {
     List<double[]> xs = new ArrayList<>();
     List<double[]> ys = new ArrayList<>();
     double[][] perRow = new double[2 * detectors.size() + 1][factors.length];
-    double[] scoreRowCounts = new double[factors.length];
+    double[] sizes = Arrays.stream(factors).asDoubleStream().toArray();
     for (int f = 0; f < factors.length; f++) {
       String trainPath = work + "/train-" + factors[f];
       String scorePath = work + "/score-" + factors[f];
@@ -241,7 +241,6 @@ public final class BenchJob {
       jittered(ctx, test, factors[f]).write().mode(SaveMode.Overwrite).parquet(scorePath);
       long trainCount = ctx.spark().read().parquet(trainPath).count();
       long scoreCount = ctx.spark().read().parquet(scorePath).count();
-      scoreRowCounts[f] = scoreCount;
       double floor = median(1, () -> ctx.spark().read().parquet(scorePath).withColumn("bench_const", lit(1.0))
           .write().mode(SaveMode.Overwrite).parquet(work + "/io-floor"));
       perRow[2 * detectors.size()][f] = floor / scoreCount * 1e6;
@@ -276,12 +275,12 @@ public final class BenchJob {
     for (int d = 0; d < detectors.size(); d++) {
       for (int t = 0; t < 2; t++) {
         names.add(detectors.get(d) + (t == 0 ? " train" : " score"));
-        xs.add(scoreRowCounts);
+        xs.add(sizes);
         ys.add(perRow[2 * d + t]);
       }
     }
     names.add("IO floor (read+write)");
-    xs.add(scoreRowCounts);
+    xs.add(sizes);
     ys.add(perRow[2 * detectors.size()]);
     ctx.warehouse().delete(work);
     String name = "scale-curve-" + ctx.datasetKey();
@@ -289,7 +288,7 @@ public final class BenchJob {
     try {
       Files.write(Path.of(resultsDir, name + ".png"), io.vigil.eval.Charts.linesPng("Scale curve: " + ctx.datasetKey()
           + " on " + ctx.spark().sparkContext().master() + " (factors " + Arrays.toString(factors) + ")",
-          "scoring rows", "microseconds per row", names, xs, ys, true));
+          "size (times the config's training and scoring rows)", "microseconds per row", names, xs, ys, true));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
