@@ -16,6 +16,7 @@ import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * An ensemble of detectors over one features column: each member is fit on the training rows, its
@@ -67,6 +68,12 @@ public class EnsembleDetector extends AnomalyDetector<EnsembleModel> implements 
 
   /** Members by name, each with the params {@code paramsOf} gives it (the jobs' {@code <name>.<param>} keys). */
   public EnsembleDetector setMemberDetectors(List<String> names, Function<String, Map<String, String>> paramsOf) {
+    memberDetectors = create(names, paramsOf);
+    set(members, names.toArray(new String[0]));
+    return this;
+  }
+
+  private static List<AnomalyDetector<?>> create(List<String> names, Function<String, Map<String, String>> paramsOf) {
     List<AnomalyDetector<?>> detectors = new ArrayList<>();
     for (String name : names) {
       if (name.equals(NAME)) {
@@ -74,9 +81,7 @@ public class EnsembleDetector extends AnomalyDetector<EnsembleModel> implements 
       }
       detectors.add(Detectors.create(name, paramsOf.apply(name)));
     }
-    set(members, names.toArray(new String[0]));
-    memberDetectors = detectors;
-    return this;
+    return detectors;
   }
 
   private static String nameOf(AnomalyDetector<?> detector) {
@@ -99,7 +104,7 @@ public class EnsembleDetector extends AnomalyDetector<EnsembleModel> implements 
     if (memberDetectors != null) {
       return memberDetectors;
     }
-    return new EnsembleDetector().setMemberDetectors(Arrays.asList(names), n -> Map.of()).memberDetectors;
+    return create(Arrays.asList(names), n -> Map.of());
   }
 
   @Override
@@ -117,9 +122,15 @@ public class EnsembleDetector extends AnomalyDetector<EnsembleModel> implements 
           .put(detectors.get(i).explainTopK(), 0));
       AnomalyModel<?> model = member.fit(features);
       fitted.add(model);
-      normalizers[i] = Normalization.fit(model.scoreOnly(features), column, getNormalization());
+      // robustZ reads the scores twice (median, then deviations from it): score the training rows once
+      Dataset<Row> scores = model.scoreOnly(features).select(column).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        normalizers[i] = Normalization.fit(scores, column, getNormalization());
+      } finally {
+        scores.unpersist();
+      }
     }
-    return new EnsembleModel(uid(), fitted, normalizers, (Integer) fitted.get(0).getNumFeatures());
+    return new EnsembleModel(uid(), fitted, normalizers, fitted.get(0).getNumFeatures());
   }
 
   @Override

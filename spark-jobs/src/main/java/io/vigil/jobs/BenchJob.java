@@ -375,9 +375,7 @@ public final class BenchJob {
     task.run(); // warm-up: JIT, Spark code generation, file system caches
     double[] t = new double[repeat];
     for (int i = 0; i < repeat; i++) {
-      long start = System.nanoTime();
-      task.run();
-      t[i] = (System.nanoTime() - start) / 1e9;
+      t[i] = time(task);
     }
     Arrays.sort(t);
     return t[repeat / 2];

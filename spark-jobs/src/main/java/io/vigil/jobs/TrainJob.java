@@ -79,16 +79,15 @@ public final class TrainJob {
     AnomalyModel<?> detectorModel = Thresholds.detectorOf(model);
 
     Map<String, Object> info = new LinkedHashMap<>();
+    boolean rethreshold = false;
     if (c.has("val.path")) {
       InputCheck.Result val = ctx.readChecked("val.path");
       if (tuneWeights && detectorModel instanceof EnsembleModel ensemble) {
         ensemble.tuneWeights(stagesBefore(model).transform(val.valid()), ctx.labelCol());
         info.put("ensemble_weights", ensemble.getWeights());
-        if (!labelled) { // the training-score threshold was of the equal-weight mean
-          ensemble.setThreshold(Thresholds.fromTrainingScores(ensemble.scoreOnly(stagesBefore(model)
-              .transform(train.valid())), ensemble.getScoreCol(), strategy, ensemble.getContamination(),
-              ensemble.getThresholdSigmas()), strategy);
-        }
+        // fit's training-score threshold was of the equal-weight mean: chosen again below, from the
+        // training scores the drift baseline computes anyway
+        rethreshold = !labelled;
       }
       Dataset<Row> scored = detectorModel.scoreOnly(stagesBefore(model).transform(val.valid()));
       if (c.has("val.rows")) { // the rows that count, chosen after scoring the whole input (as test.rows)
@@ -112,6 +111,10 @@ public final class TrainJob {
     Dataset<Row> trainScores = detectorModel.scoreOnly(stagesBefore(model).transform(train.valid()))
         .select(detectorModel.getScoreCol()).persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      if (rethreshold) {
+        detectorModel.setThreshold(Thresholds.fromTrainingScores(trainScores, detectorModel.getScoreCol(), strategy,
+            detectorModel.getContamination(), detectorModel.getThresholdSigmas()), strategy);
+      }
       double[] edges = Drift.edges(trainScores, detectorModel.getScoreCol());
       info.put("train_score_edges", edges);
       info.put("train_score_shares", Drift.shares(trainScores, detectorModel.getScoreCol(), edges));
