@@ -29,7 +29,7 @@ public class AutoencoderModel extends NeuralModel<AutoencoderModel> implements A
   }
 
   @Override
-  protected boolean explains() {
+  public boolean explains() {
     return true;
   }
 

@@ -51,7 +51,7 @@ public class BiGanModel extends NeuralModel<BiGanModel> implements BiGanParams {
   }
 
   @Override
-  protected boolean explains() {
+  public boolean explains() {
     return true;
   }
 

@@ -65,7 +65,7 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
    * Whether {@link #score} writes the explanation columns when {@code explainTopK} > 0; detectors that
    * can attribute a score to features override this (and append {@link Explanations#appendColumns}).
    */
-  protected boolean explains() {
+  public boolean explains() {
     return false;
   }
 

@@ -58,6 +58,7 @@ public class EnsembleDetector extends AnomalyDetector<EnsembleModel> implements 
   public EnsembleDetector setNormalization(String v) { set(normalization, v); return this; }
   public EnsembleDetector setCombination(String v) { set(combination, v); return this; }
   public EnsembleDetector setWeights(double... v) { set(weights, v); return this; }
+  public EnsembleDetector setContamination(double v) { set(contamination(), v); return this; }
 
   /** Members configured elsewhere (their params set); their names become {@code members}. */
   public EnsembleDetector setMemberDetectors(List<? extends AnomalyDetector<?>> detectors) {

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.core.AnomalyModel;
+import io.vigil.core.Explanations;
 import io.vigil.eval.AnomalyEvaluator;
 import io.vigil.features.FeaturePipeline;
 import io.vigil.persist.ModelPersistence;
@@ -25,9 +26,11 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -91,47 +94,152 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
     return FeaturePipeline.TEMP_PREFIX + "member_normalized_" + i;
   }
 
+  /**
+   * The members that count: all of them for max, the ones with a weight above 0 for the mean (a zero
+   * weight adds nothing to the sum or the total, so that member is not scored at all).
+   */
+  private int[] activeMembers() {
+    double[] w = getWeights();
+    return java.util.stream.IntStream.range(0, memberModels.size())
+        .filter(i -> getCombination().equals(MAX) || w.length == 0 || w[i] > 0).toArray();
+  }
+
+  private static int[] allOf(int n) {
+    return java.util.stream.IntStream.range(0, n).toArray();
+  }
+
+  /** Explains when every member that counts does (in its current mode). */
+  @Override
+  public boolean explains() {
+    return java.util.Arrays.stream(activeMembers()).allMatch(i -> memberModels.get(i).explains());
+  }
+
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
-    Dataset<Row> out = normalizedMembers(dataset);
-    int n = memberModels.size();
-    Column[] normalized = new Column[n];
-    for (int i = 0; i < n; i++) {
-      normalized[i] = col(normalizedCol(i));
+    int[] active = activeMembers();
+    boolean explain = getExplainTopK() > 0;
+    Dataset<Row> out = normalizedMembers(dataset, active, explain);
+    out = out.withColumn(getScoreCol(), combine(active, getWeights()));
+    if (explain) {
+      out = explainedByMembers(out, active);
     }
-    out = out.withColumn(getScoreCol(), combine(normalized, getWeights()));
-    for (int i = 0; i < n; i++) {
+    for (int i : active) {
       out = out.drop(normalizedCol(i));
     }
     return out;
   }
 
-  /** dataset + each member's normalised score (its raw score column replaced). */
-  private Dataset<Row> normalizedMembers(Dataset<?> dataset) {
+  /**
+   * dataset + each listed member's normalised score (its raw score column replaced); with {@code explain},
+   * also each member's contributions, from rows at or above the ensemble's threshold carried back to the
+   * member's own scale (every row the mean or the max flags has a member that reaches it there, so a
+   * member that explains flagged rows only, by perturbation, is not run on the rest).
+   */
+  private Dataset<Row> normalizedMembers(Dataset<?> dataset, int[] listed, boolean explain) {
     Dataset<Row> out = dataset.toDF();
     String kind = getNormalization();
-    for (int i = 0; i < memberModels.size(); i++) {
+    for (int i : listed) {
       AnomalyModel<?> member = memberModels.get(i);
       double[] stats = normalizers[i];
       UDF1<Double, Double> normalize = s -> Normalization.apply(s, stats, kind);
       UserDefinedFunction f = org.apache.spark.sql.functions.udf(normalize, DataTypes.DoubleType);
       // the member reads whatever features column the ensemble is set to now
-      out = ((AnomalyModel<?>) member.copy(ParamMap.empty().put(member.featuresCol(), getFeaturesCol())))
-          .scoreOnly(out)
-          .withColumn(normalizedCol(i), f.apply(col(memberScoreCol(i)))).drop(memberScoreCol(i));
+      ParamMap params = ParamMap.empty().put(member.featuresCol(), getFeaturesCol());
+      if (explain) {
+        String prediction = FeaturePipeline.TEMP_PREFIX + "member_prediction_" + i;
+        AnomalyModel<?> explaining = (AnomalyModel<?>) member.copy(params.put(member.explainTopK(), getExplainTopK())
+            .put(member.threshold(), memberThreshold(i)).put(member.predictionCol(), prediction));
+        out = explaining.transform(out).drop(prediction);
+      } else {
+        out = ((AnomalyModel<?>) member.copy(params)).scoreOnly(out);
+      }
+      out = out.withColumn(normalizedCol(i), f.apply(col(memberScoreCol(i)))).drop(memberScoreCol(i));
     }
     return out;
   }
 
-  private Column combine(Column[] normalized, double[] w) {
+  /** The ensemble's threshold on member i's raw scale (a hair below, for rounding); no threshold: every row. */
+  private double memberThreshold(int i) {
+    double t = getThreshold();
+    if (!Double.isFinite(t)) {
+      return -Double.MAX_VALUE;
+    }
+    double raw = Normalization.invert(t, normalizers[i], getNormalization());
+    return raw - 1e-9 * Math.max(1.0, Math.abs(raw));
+  }
+
+  /**
+   * The ensemble's explanation columns from its members': feature j's contribution is the sum over members
+   * of a_i × (member i's contribution share of feature j), a_i = w_i × max(0, n_i - c) for the mean (n_i the
+   * normalised score, c its training median: 0 for robust z, ½ for ranks) and, for the max, that excess of
+   * the largest member alone. So the contributions sum to the row's weighted excess over a typical training
+   * row, and a member counts as much as it pushes the row up. Rows below the threshold get empty arrays,
+   * as members do that explain by perturbation.
+   */
+  private Dataset<Row> explainedByMembers(Dataset<Row> scored, int[] active) {
+    int n = active.length;
+    Column[] inputs = new Column[1 + 2 * n];
+    inputs[0] = col(getScoreCol());
+    double[] w = new double[n];
+    for (int a = 0; a < n; a++) {
+      int i = active[a];
+      inputs[1 + a] = col(normalizedCol(i));
+      inputs[1 + n + a] = col(Explanations.contributionsCol(memberScoreCol(i)));
+      w[a] = getWeights().length == 0 ? 1.0 : getWeights()[active[a]];
+    }
+    boolean max = getCombination().equals(MAX);
+    double center = Normalization.center(getNormalization());
+    double from = Double.isFinite(getThreshold()) ? getThreshold() : Double.NEGATIVE_INFINITY;
+    int k = getExplainTopK();
+    String[] names = getFeatureNames();
+    int width = getNumFeatures();
+    UDF1<Row, Row> explain = r -> {
+      if (!(r.getDouble(0) >= from)) {
+        return RowFactory.create(new double[0], new String[0]);
+      }
+      int largest = 0;
+      for (int a = 1; a < n; a++) {
+        largest = r.getDouble(1 + a) > r.getDouble(1 + largest) ? a : largest;
+      }
+      double[] contributions = new double[width];
+      double total = 0;
+      for (int a = 0; a < n; a++) {
+        double push = (max ? (a == largest ? 1.0 : 0.0) : w[a]) * Math.max(0.0, r.getDouble(1 + a) - center);
+        List<Double> member = r.getList(1 + n + a);
+        double sum = member.stream().mapToDouble(Double::doubleValue).sum();
+        if (push > 0 && sum > 0) {
+          for (int j = 0; j < width; j++) {
+            contributions[j] += push * member.get(j) / sum;
+          }
+          total += push;
+        }
+      }
+      return total > 0 ? RowFactory.create(contributions, Explanations.topNames(contributions, k, names))
+          : RowFactory.create(new double[0], new String[0]);
+    };
+    StructType explained = Explanations.appendColumns(new StructType(), "e");
+    String tmp = FeaturePipeline.TEMP_PREFIX + "ensemble_explained";
+    // non-deterministic: keeps Spark from inlining the UDF into both columns it feeds
+    Dataset<Row> out = scored.withColumn(tmp, org.apache.spark.sql.functions.udf(explain, explained)
+        .asNondeterministic().apply(org.apache.spark.sql.functions.struct(inputs)));
+    out = out.withColumn(Explanations.contributionsCol(getScoreCol()), col(tmp + "." + Explanations.contributionsCol("e")))
+        .withColumn(Explanations.topFeaturesCol(getScoreCol()), col(tmp + "." + Explanations.topFeaturesCol("e")))
+        .drop(tmp);
+    for (int i : active) {
+      out = out.drop(Explanations.contributionsCol(memberScoreCol(i))).drop(Explanations.topFeaturesCol(memberScoreCol(i)));
+    }
+    return out;
+  }
+
+  private Column combine(int[] listed, double[] w) {
     if (getCombination().equals(MAX)) {
-      return greatest(normalized);
+      return greatest(java.util.Arrays.stream(listed).mapToObj(i -> col(normalizedCol(i))).toArray(Column[]::new));
     }
     Column sum = lit(0.0);
     double total = 0;
-    for (int i = 0; i < normalized.length; i++) {
+    for (int i : listed) {
       double wi = w.length == 0 ? 1.0 : w[i];
-      sum = sum.plus(normalized[i].multiply(wi));
+      sum = sum.plus(col(normalizedCol(i)).multiply(wi));
       total += wi;
     }
     return sum.divide(total);
@@ -145,19 +253,16 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
    */
   public EnsembleModel tuneWeights(Dataset<?> validation, String labelCol) {
     double[] grid = {0, 0.25, 0.5, 1, 2, 4};
-    Dataset<Row> scored = normalizedMembers(validation.select(col(getFeaturesCol()), col(labelCol)))
+    int n = memberModels.size();
+    int[] all = allOf(n);
+    Dataset<Row> scored = normalizedMembers(validation.select(col(getFeaturesCol()), col(labelCol)), all, false)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      int n = memberModels.size();
-      Column[] normalized = new Column[n];
-      for (int i = 0; i < n; i++) {
-        normalized[i] = col(normalizedCol(i));
-      }
       set(combination, MEAN);
       AnomalyEvaluator auc = new AnomalyEvaluator().setScoreCol("_weighted").setLabelCol(labelCol);
       double[] best = new double[n];
       java.util.Arrays.fill(best, 1.0);
-      double bestAuc = auc.evaluate(scored.withColumn("_weighted", combine(normalized, best)));
+      double bestAuc = auc.evaluate(scored.withColumn("_weighted", combine(all, best)));
       for (int sweep = 0; sweep < 3; sweep++) {
         boolean changed = false;
         for (int i = 0; i < n; i++) {
@@ -167,7 +272,7 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
             if (g == best[i] || java.util.Arrays.stream(trial).sum() == 0) {
               continue;
             }
-            double a = auc.evaluate(scored.withColumn("_weighted", combine(normalized, trial)));
+            double a = auc.evaluate(scored.withColumn("_weighted", combine(all, trial)));
             if (a > bestAuc + 1e-6) {
               bestAuc = a;
               best = trial;

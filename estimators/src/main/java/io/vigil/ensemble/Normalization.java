@@ -66,6 +66,34 @@ final class Normalization {
     return (at + within) / (n - 1);
   }
 
+  /**
+   * The smallest raw score whose normalised value is at least {@code value} (the inverse of
+   * {@link #apply}, which is non-decreasing): the member's own threshold for a normalised one.
+   */
+  static double invert(double value, double[] stats, String kind) {
+    if (kind.equals(EnsembleParams.ROBUST_Z)) {
+      return stats[0] + value * stats[1];
+    }
+    int n = stats.length;
+    double low = stats[0];
+    double high = stats[n - 1];
+    double range = high > low ? high - low : 1.0;
+    if (value >= 1.0) {
+      return high + (value - 1.0) * range;
+    }
+    if (value <= 0.0) {
+      return low + value * range;
+    }
+    double position = value * (n - 1);
+    int at = Math.min((int) Math.floor(position), n - 2);
+    return stats[at] + (position - at) * (stats[at + 1] - stats[at]);
+  }
+
+  /** The normalised value of a median training score: 0 for robust z, one half for ranks. */
+  static double center(String kind) {
+    return kind.equals(EnsembleParams.RANK) ? 0.5 : 0.0;
+  }
+
   private static int lastEqual(double[] sorted, int i) {
     while (i + 1 < sorted.length - 1 && sorted[i + 1] == sorted[i]) {
       i++;

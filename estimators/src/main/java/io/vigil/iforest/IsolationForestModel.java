@@ -78,7 +78,7 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
 
   /** By perturbation: how much each feature, set to its training mean, lowers the score of a flagged row. */
   @Override
-  protected boolean explains() {
+  public boolean explains() {
     return true;
   }
 

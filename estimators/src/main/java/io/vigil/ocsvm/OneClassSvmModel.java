@@ -97,7 +97,7 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
 
   /** By perturbation: how much each feature, set to its training mean, lowers the score of a flagged row. */
   @Override
-  protected boolean explains() {
+  public boolean explains() {
     return true;
   }
 

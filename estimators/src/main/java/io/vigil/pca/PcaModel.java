@@ -81,7 +81,7 @@ public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
 
   /** Each feature's squared reconstruction error (the reconstruction term's split over the features). */
   @Override
-  protected boolean explains() {
+  public boolean explains() {
     return true;
   }
 

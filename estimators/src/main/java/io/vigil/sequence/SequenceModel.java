@@ -73,7 +73,7 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
    * as the autoencoder's do.
    */
   @Override
-  protected boolean explains() {
+  public boolean explains() {
     return true;
   }
 

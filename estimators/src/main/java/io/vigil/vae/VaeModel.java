@@ -55,7 +55,7 @@ public class VaeModel extends NeuralModel<VaeModel> implements VaeParams {
 
   /** Each feature's -log p(x_j | z), averaged over the draws: the score split over the features. */
   @Override
-  protected boolean explains() {
+  public boolean explains() {
     return true;
   }
 

@@ -12,7 +12,6 @@ import io.vigil.testing.SparkTestBase;
 import io.vigil.testing.SyntheticData;
 import io.vigil.vae.VaeDetector;
 import java.util.List;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -29,22 +28,6 @@ class DetectorExplanationsTest extends SparkTestBase {
     return SyntheticData.gaussianWithOutliers(spark, 300, 30, 6, 6.0, 22);
   }
 
-  /** The share of anomalies (label 1) whose top feature is the coordinate that was shifted (the largest |x_j|). */
-  private static double shareNamingTheShiftedFeature(Dataset<Row> scored) {
-    List<Row> rows = scored.where("label = 1").select("features", "score_top_features").collectAsList();
-    int right = 0;
-    for (Row r : rows) {
-      double[] x = ((Vector) r.get(0)).toArray();
-      int shifted = 0;
-      for (int j = 1; j < x.length; j++) {
-        shifted = Math.abs(x[j]) > Math.abs(x[shifted]) ? j : shifted;
-      }
-      List<String> top = r.getList(1);
-      right += !top.isEmpty() && top.get(0).equals("f" + shifted) ? 1 : 0;
-    }
-    return right / (double) rows.size();
-  }
-
   @Test
   void givenPerturbationDetectors_whenExplaining_thenFlaggedAnomaliesNameTheirShiftedFeatureAndUnflaggedRowsAreEmpty() {
     for (AnomalyModel<?> model : List.<AnomalyModel<?>>of(
@@ -52,7 +35,7 @@ class DetectorExplanationsTest extends SparkTestBase {
         new OneClassSvmDetector().setNu(0.05).setContamination(0.05).fit(train()))) {
       model.setExplainTopK(2);
       Dataset<Row> scored = model.transform(test()).cache();
-      double share = shareNamingTheShiftedFeature(scored.where("prediction = 1"));
+      double share = SyntheticData.shareNamingTheShiftedFeature(scored.where("prediction = 1"));
       System.out.println(model.detectorName() + " explanation share " + share);
       assertTrue(share >= 0.8, model.detectorName() + ": " + share + " of flagged anomalies name their shifted feature");
       assertEquals(0, scored.where("prediction = 0 AND size(score_contributions) > 0").count(), model.detectorName());
@@ -79,7 +62,7 @@ class DetectorExplanationsTest extends SparkTestBase {
     // one component of six: the residual keeps most of an axis-parallel shift on its own axis (with three,
     // a random half of it leaks onto the others)
     AnomalyModel<?> oneComponent = new PcaDetector().setK(1).fit(train()).setExplainTopK(1);
-    double share = shareNamingTheShiftedFeature(oneComponent.transform(test()));
+    double share = SyntheticData.shareNamingTheShiftedFeature(oneComponent.transform(test()));
     System.out.println("pca explanation share " + share);
     assertTrue(share >= 0.7, "pca " + share); // chance: 1 in 6
   }

@@ -110,6 +110,45 @@ class EnsembleDetectorTest extends SparkTestBase {
   }
 
   @Test
+  void givenExplainTopK_whenScored_thenFlaggedRowsNameTheFeatureTheirMembersBlameAndOthersAreEmpty() {
+    // axis-parallel outliers (one coordinate shifted by 6): the forest explains by perturbation, flagged
+    // rows only; PCA by its residual, every row
+    Dataset<Row> train = SyntheticData.gaussianWithOutliers(spark, 1000, 0, 6, 6.0, 21);
+    Dataset<Row> test = SyntheticData.gaussianWithOutliers(spark, 300, 30, 6, 6.0, 22);
+    EnsembleModel model = new EnsembleDetector().setMemberDetectors(List.of(new PcaDetector().setK(1),
+        new IsolationForestDetector().setNumEstimators(100))).setContamination(0.05).fit(train);
+    assertTrue(model.explains());
+    for (String combination : new String[] {EnsembleParams.MEAN, EnsembleParams.MAX}) {
+      Dataset<Row> scored = model.copy(new org.apache.spark.ml.param.ParamMap()).setCombination(combination)
+          .setExplainTopK(2).transform(test).cache();
+      assertEquals(List.of("features", "label", "score", "score_contributions", "score_top_features", "prediction"),
+          Arrays.asList(scored.columns()));
+      double share = SyntheticData.shareNamingTheShiftedFeature(scored.where("prediction = 1"));
+      System.out.println("ensemble (" + combination + ") explanation share " + share);
+      // alone: the forest names it for every flagged anomaly, PCA (k = 1) for 77% (chance: 1 in 6)
+      assertTrue(share >= 0.8, combination + ": " + share);
+      assertTrue(scored.where("prediction = 1 AND label = 1").count() >= 25, combination);
+      assertEquals(0, scored.where("prediction = 0 AND size(score_contributions) > 0").count(), combination);
+      assertEquals(0, scored.where("prediction = 1 AND size(score_top_features) <> 2").count(), combination);
+      scored.unpersist();
+    }
+    // all the weight on PCA: the forest is not scored, and the explanation is PCA's own
+    EnsembleModel pcaOnly = model.copy(new org.apache.spark.ml.param.ParamMap()).setWeights(1, 0).setExplainTopK(3);
+    PcaModel pca = (PcaModel) pcaOnly.memberModels().get(0);
+    List<Row> own = pca.copy(new org.apache.spark.ml.param.ParamMap()).setScoreCol("score").setExplainTopK(3)
+        .transform(test).select("score_top_features").collectAsList();
+    List<Row> ensemble = pcaOnly.transform(test).select("score_top_features", "prediction").collectAsList();
+    int compared = 0;
+    for (int r = 0; r < own.size(); r++) {
+      if (ensemble.get(r).getDouble(1) == 1.0) {
+        assertEquals(own.get(r).getList(0), ensemble.get(r).getList(0), "row " + r);
+        compared++;
+      }
+    }
+    assertTrue(compared >= 20, compared + " flagged rows");
+  }
+
+  @Test
   void givenBadMembersOrWeights_whenFit_thenErrorsNameThem() {
     Dataset<Row> train = SyntheticData.lowRank(spark, 100, 0, 4, 1, 3);
     IllegalArgumentException one = assertThrows(IllegalArgumentException.class,

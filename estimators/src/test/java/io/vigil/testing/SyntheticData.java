@@ -84,4 +84,23 @@ public final class SyntheticData {
         .add("label", DataTypes.IntegerType, true);
     return spark.createDataFrame(rows, schema).repartition(partitions);
   }
+
+  /**
+   * Of {@link #gaussianWithOutliers} anomalies (label 1) scored with explanations, the share whose top feature
+   * (column {@code score_top_features}) is the coordinate that was shifted, the largest |x_j|.
+   */
+  public static double shareNamingTheShiftedFeature(Dataset<Row> scored) {
+    List<Row> rows = scored.where("label = 1").select("features", "score_top_features").collectAsList();
+    int right = 0;
+    for (Row r : rows) {
+      double[] x = ((org.apache.spark.ml.linalg.Vector) r.get(0)).toArray();
+      int shifted = 0;
+      for (int j = 1; j < x.length; j++) {
+        shifted = Math.abs(x[j]) > Math.abs(x[shifted]) ? j : shifted;
+      }
+      List<String> top = r.getList(1);
+      right += !top.isEmpty() && top.get(0).equals("f" + shifted) ? 1 : 0;
+    }
+    return right / (double) rows.size();
+  }
 }
