@@ -76,6 +76,17 @@ class EnsembleDetectorTest extends SparkTestBase {
     assertEquals(1.0, Normalization.apply(2, quantiles, EnsembleParams.RANK));
     assertEquals(2.0, Normalization.apply(4, quantiles, EnsembleParams.RANK)); // one training range above
     assertEquals(-0.75, Normalization.apply(-1, new double[] {2, 4}, EnsembleParams.ROBUST_Z), 1e-12);
+    // invert: the smallest raw score reaching a normalised value (a member's own threshold)
+    double[] spread = {0, 1, 3, 6, 10};
+    for (double v : new double[] {-0.5, 0, 0.1, 0.5, 0.875, 1, 2.5}) {
+      assertEquals(v, Normalization.apply(Normalization.invert(v, spread, EnsembleParams.RANK), spread,
+          EnsembleParams.RANK), 1e-12, "rank " + v);
+      assertEquals(v, Normalization.apply(Normalization.invert(v, new double[] {2, 4}, EnsembleParams.ROBUST_Z),
+          new double[] {2, 4}, EnsembleParams.ROBUST_Z), 1e-12, "robustZ " + v);
+    }
+    // with ties, what invert returns reaches at least the asked value
+    assertTrue(Normalization.apply(Normalization.invert(0.6, quantiles, EnsembleParams.RANK), quantiles,
+        EnsembleParams.RANK) >= 0.6);
   }
 
   @Test

@@ -42,6 +42,18 @@ public final class TrainJob {
   /** {@code ensemble.tuneWeights = true}: choose the ensemble's weights on the validation rows. */
   static final String TUNE_WEIGHTS = "tuneWeights";
 
+  /**
+   * {@code ensemble.tuneHoldOut = f} (0 &lt; f &lt; 1, with tuneWeights): choose the weights on a copy of the
+   * ensemble fit on the other 1 - f of the training rows, scoring the held-out f as the normal side and
+   * the validation rows labelled 1 as the anomalies; the model kept is fit on all training rows with
+   * those weights. For validation sets whose normal rows are training rows (ADBench has no validation
+   * split): members' in-sample scores flatter the ones that fit their training rows closest.
+   */
+  static final String TUNE_HOLD_OUT = "tuneHoldOut";
+
+  /** The seed of the tuneHoldOut split. */
+  static final long HOLD_OUT_SEED = 42L;
+
   private TrainJob() {}
 
   public static Result run(JobContext ctx, String detectorName) {
@@ -66,6 +78,12 @@ public final class TrainJob {
       throw new IllegalArgumentException(detectorName + "." + TUNE_WEIGHTS + " = true needs labelled validation"
           + " rows: set val.path.");
     }
+    double holdOut = Double.parseDouble(params.getOrDefault(TUNE_HOLD_OUT, "0"));
+    params.remove(TUNE_HOLD_OUT);
+    if (!(holdOut >= 0 && holdOut < 1) || (holdOut > 0 && !tuneWeights)) {
+      throw new IllegalArgumentException(detectorName + "." + TUNE_HOLD_OUT + " = " + holdOut + ": a fraction in"
+          + " [0, 1) of the training rows, used with " + detectorName + "." + TUNE_WEIGHTS + " = true.");
+    }
     AnomalyDetector<?> detector = Detectors.create(detectorName, params, ctx::detectorParams);
 
     InputCheck.Result train = ctx.readChecked("train.path");
@@ -83,7 +101,11 @@ public final class TrainJob {
     if (c.has("val.path")) {
       InputCheck.Result val = ctx.readChecked("val.path");
       if (tuneWeights && detectorModel instanceof EnsembleModel ensemble) {
-        ensemble.tuneWeights(stagesBefore(model).transform(val.valid()), ctx.labelCol());
+        if (holdOut > 0) {
+          ensemble.setWeights(weightsOnHeldOutRows(stages, train.valid(), val.valid(), holdOut, ctx.labelCol(), info));
+        } else {
+          ensemble.tuneWeights(stagesBefore(model).transform(val.valid()), ctx.labelCol());
+        }
         info.put("ensemble_weights", ensemble.getWeights());
         // fit's training-score threshold was of the equal-weight mean: chosen again below, from the
         // training scores the drift baseline computes anyway
@@ -158,6 +180,36 @@ public final class TrainJob {
   }
 
   /** The fitted feature stages alone (everything but the detector). */
+  /** See {@link #TUNE_HOLD_OUT}; records the rows it tuned on in {@code info}. */
+  private static double[] weightsOnHeldOutRows(List<PipelineStage> stages, Dataset<Row> train, Dataset<Row> val,
+      double holdOut, String labelCol, Map<String, Object> info) {
+    Dataset<Row>[] parts = train.randomSplit(new double[] {1 - holdOut, holdOut}, HOLD_OUT_SEED);
+    PipelineModel tuning = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(parts[0]);
+    EnsembleModel ensemble = (EnsembleModel) Thresholds.detectorOf(tuning);
+    String features = ensemble.getFeaturesCol();
+    Dataset<Row> normals = stagesBefore(tuning).transform(parts[1]).select(col(features))
+        .withColumn(labelCol, org.apache.spark.sql.functions.lit(0.0));
+    Dataset<Row> anomalies = stagesBefore(tuning).transform(val.where(col(labelCol).equalTo(1)))
+        .select(col(features), col(labelCol).cast("double").as(labelCol));
+    Dataset<Row> rows = normals.unionByName(anomalies).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long anomalyRows = rows.where(col(labelCol).equalTo(1.0)).count();
+      long normalRows = rows.count() - anomalyRows;
+      if (normalRows == 0 || anomalyRows == 0) {
+        throw new IllegalArgumentException(String.format("tuneHoldOut: %d held-out training rows and %d validation"
+            + " rows labelled 1 to tune on; both must be above 0.", normalRows, anomalyRows));
+      }
+      info.put("ensemble_tuning_normal_rows", normalRows);
+      info.put("ensemble_tuning_anomaly_rows", anomalyRows);
+      ensemble.tuneWeights(rows, labelCol);
+      info.put("ensemble_tuning_roc_auc", new io.vigil.eval.AnomalyEvaluator().setScoreCol(ensemble.getScoreCol())
+          .setLabelCol(labelCol).evaluate(ensemble.scoreOnly(rows)));
+      return ensemble.getWeights();
+    } finally {
+      rows.unpersist();
+    }
+  }
+
   static PipelineModel stagesBefore(PipelineModel model) {
     org.apache.spark.ml.Transformer[] all = model.stages();
     org.apache.spark.ml.Transformer[] features = java.util.Arrays.copyOf(all, all.length - 1);
