@@ -201,8 +201,7 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     if (getExplainTopK() == 0) {
       return scoreEachRow(dataset, state, scorer);
     }
-    org.apache.spark.broadcast.Broadcast<T> shared = org.apache.spark.api.java.JavaSparkContext
-        .fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(state);
+    org.apache.spark.broadcast.Broadcast<T> shared = broadcast(dataset, state);
     int width = getNumFeatures();
     String column = getFeaturesCol();
     String[] names = getFeatureNames();
@@ -235,14 +234,19 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
    * is an error naming the column and both widths.
    */
   protected final <T> Dataset<Row> scoreEachRow(Dataset<?> dataset, T state, RowScorer<T> scorer) {
-    org.apache.spark.broadcast.Broadcast<T> shared = org.apache.spark.api.java.JavaSparkContext
-        .fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(state);
+    org.apache.spark.broadcast.Broadcast<T> shared = broadcast(dataset, state);
     int width = getNumFeatures();
     String column = getFeaturesCol();
     org.apache.spark.sql.api.java.UDF1<org.apache.spark.ml.linalg.Vector, Double> f =
         v -> scorer.score(shared.value(), Schemas.requireWidth(v, column, width));
     return dataset.withColumn(getScoreCol(), org.apache.spark.sql.functions.udf(f,
         org.apache.spark.sql.types.DataTypes.DoubleType).apply(col(column)));
+  }
+
+  /** One read-only copy of the scoring state per executor, shared by its tasks. */
+  private static <T> org.apache.spark.broadcast.Broadcast<T> broadcast(Dataset<?> dataset, T state) {
+    return org.apache.spark.api.java.JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
+        .broadcast(state);
   }
 
   /** Scores only: {@code scoreCol} appended, no threshold needed (used to choose one). */

@@ -29,19 +29,34 @@ import org.apache.spark.ml.param.Param;
 public final class Detectors {
 
   private static final Map<String, Supplier<AnomalyDetector<?>>> BY_NAME = new LinkedHashMap<>();
+  private static final Map<Class<?>, String> NAME_OF_CLASS = new java.util.HashMap<>();
 
   static {
-    BY_NAME.put(PcaDetector.NAME, PcaDetector::new);
-    BY_NAME.put(AutoencoderDetector.NAME, AutoencoderDetector::new);
-    BY_NAME.put(VaeDetector.NAME, VaeDetector::new);
-    BY_NAME.put(SequenceDetector.NAME, SequenceDetector::new);
-    BY_NAME.put(BiGanDetector.NAME, BiGanDetector::new);
-    BY_NAME.put(OneClassSvmDetector.NAME, OneClassSvmDetector::new);
-    BY_NAME.put(IsolationForestDetector.NAME, IsolationForestDetector::new);
-    BY_NAME.put(EnsembleDetector.NAME, EnsembleDetector::new);
+    register(PcaDetector.NAME, PcaDetector.class, PcaDetector::new);
+    register(AutoencoderDetector.NAME, AutoencoderDetector.class, AutoencoderDetector::new);
+    register(VaeDetector.NAME, VaeDetector.class, VaeDetector::new);
+    register(SequenceDetector.NAME, SequenceDetector.class, SequenceDetector::new);
+    register(BiGanDetector.NAME, BiGanDetector.class, BiGanDetector::new);
+    register(OneClassSvmDetector.NAME, OneClassSvmDetector.class, OneClassSvmDetector::new);
+    register(IsolationForestDetector.NAME, IsolationForestDetector.class, IsolationForestDetector::new);
+    register(EnsembleDetector.NAME, EnsembleDetector.class, EnsembleDetector::new);
+  }
+
+  private static <D extends AnomalyDetector<?>> void register(String name, Class<D> type, Supplier<D> create) {
+    BY_NAME.put(name, create::get);
+    NAME_OF_CLASS.put(type, name);
   }
 
   private Detectors() {}
+
+  /** The registered name of a detector's class (an error naming the class when it is not registered). */
+  public static String nameOf(AnomalyDetector<?> detector) {
+    String name = NAME_OF_CLASS.get(detector.getClass());
+    if (name == null) {
+      throw new IllegalArgumentException(detector.getClass().getSimpleName() + " is not a registered detector.");
+    }
+    return name;
+  }
 
   public static List<String> names() {
     return List.copyOf(BY_NAME.keySet());

@@ -62,7 +62,7 @@ public class EnsembleDetector extends AnomalyDetector<EnsembleModel> implements 
 
   /** Members configured elsewhere (their params set); their names become {@code members}. */
   public EnsembleDetector setMemberDetectors(List<? extends AnomalyDetector<?>> detectors) {
-    set(members, detectors.stream().map(EnsembleDetector::nameOf).toArray(String[]::new));
+    set(members, detectors.stream().map(Detectors::nameOf).toArray(String[]::new));
     memberDetectors = new ArrayList<>(detectors);
     return this;
   }
@@ -83,12 +83,6 @@ public class EnsembleDetector extends AnomalyDetector<EnsembleModel> implements 
       detectors.add(Detectors.create(name, paramsOf.apply(name)));
     }
     return detectors;
-  }
-
-  private static String nameOf(AnomalyDetector<?> detector) {
-    return Detectors.names().stream().filter(n -> Detectors.create(n, Map.of()).getClass() == detector.getClass())
-        .findFirst().orElseThrow(() -> new IllegalArgumentException(detector.getClass().getSimpleName()
-            + " is not a registered detector."));
   }
 
   private List<AnomalyDetector<?>> memberDetectors() {
