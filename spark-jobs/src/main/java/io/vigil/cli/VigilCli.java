@@ -109,9 +109,9 @@ public final class VigilCli {
       System.out.println("Results: " + a.results + "/nab.{csv,json,md}");
       return;
     }
-    if (a.command.equals("bench") && a.suite != null) {
+    if (a.command.equals("bench") && a.suite != null && !a.suite.equals("ensemble")) {
       if (!a.suite.equals("adbench")) {
-        throw new IllegalArgumentException("--suite must be adbench or nab, got '" + a.suite + "'.");
+        throw new IllegalArgumentException("--suite must be adbench, nab or ensemble, got '" + a.suite + "'.");
       }
       List<Map<String, Object>> rows = AdbenchSuite.run(spark, a.confDir, a.output, a.sets, a.detector, a.date,
           a.results);
@@ -172,6 +172,13 @@ public final class VigilCli {
         break;
       }
       case "bench": {
+        if ("ensemble".equals(a.suite)) {
+          io.vigil.jobs.EnsembleSuite.run(ctx, a.date, a.results).forEach(r -> System.out.printf(
+              "%-10s ROC AUC %.4f  PR AUC %.4f  F1 %.4f  weights %s%n", r.get("detector"), r.get("roc_auc"),
+              r.get("pr_auc"), r.get("f1"), r.get("weights")));
+          System.out.println("Results: " + a.results + "/ensemble-" + ctx.datasetKey() + ".{csv,json,md}");
+          break;
+        }
         if (a.load > 0) {
           BenchJob.load(ctx, detectors(ctx, a), a.load, a.results).forEach(r -> System.out.printf(
               "%-8s %,12d rows  %8.1f s  %,10.0f rows/s  IO floor %.1f s (ratio %.3f)  peak heap %.0f of %.0f MB%n",
@@ -299,7 +306,8 @@ public final class VigilCli {
             .text("instead of --conf: 'adbench' runs every detector over conf-dir/adbench-*.conf and writes one AUC"
                 + " table beside the published figures; 'nab' runs seq2seq on the three NAB series (conf-dir/nab.conf; or on"
                 + " those listed by --set nab.series=A,B)"
-                + " beside PCA on the same windows")
+                + " beside PCA on the same windows; 'ensemble' (with --conf) runs the config's ensemble beside each of"
+                + " its members")
             .action((v, c) -> { c.suite = v; return c; });
         this.<String>opt("conf-dir", STRING).valueName("DIR").text("where --suite finds its configs; default conf")
             .action((v, c) -> { c.confDir = v; return c; });

@@ -145,6 +145,45 @@ class JobsEndToEndTest extends SparkTestBase {
   }
 
   @Test
+  void givenEnsembleConfig_whenBenchSuiteEnsembleRuns_thenItsTableComparesTheEnsembleWithItsBestMember()
+      throws IOException {
+    String out = dir.resolve("warehouse-ensemble").toString();
+    Map<String, String> config = config(out);
+    config.put("threshold.strategy", "contamination");
+    config.put("ensemble.members", "pca,iforest");
+    config.put("ensemble.tuneWeights", "true");
+    config.put("ensemble.tuneHoldOut", "0.25");
+    config.put("ensemble.explainTopK", "2");
+    Path results = dir.resolve("results-ensemble");
+    assertEquals(0, VigilCli.run(new String[] {"bench", "--suite", "ensemble", "--conf", confFile(config).toString(),
+        "--output", out, "--results", results.toString()}));
+    List<JsonNode> rows = new java.util.ArrayList<>();
+    new ObjectMapper().readTree(results.resolve("ensemble-synthetic_unit.json").toFile()).forEach(rows::add);
+    assertEquals(List.of("pca", "iforest", "ensemble"), rows.stream().map(r -> r.get("detector").asText()).toList());
+    JsonNode ensemble = rows.get(2);
+    double best = Math.max(rows.get(0).get("roc_auc").asDouble(), rows.get(1).get("roc_auc").asDouble());
+    assertEquals(best, ensemble.get("best_member_roc_auc").asDouble(), 1e-12);
+    assertEquals(ensemble.get("roc_auc").asDouble() / best, ensemble.get("ratio_vs_best_member").asDouble(), 1e-12);
+    assertTrue(ensemble.get("weights").asText().startsWith("["), ensemble.toString());
+    assertTrue(Files.readString(results.resolve("ensemble-synthetic_unit.md")).contains("| ensemble |"));
+    // the weights were tuned on a quarter of the training rows held out, and the validation anomalies
+    JobContext ctx = context(config);
+    JsonNode info = ctx.warehouse().readJson(ctx.warehouse().modelDir(ctx.datasetKey(), "ensemble",
+        ensemble.get("model_version").asText()) + "/model-info.json");
+    assertEquals(150.0, info.get("ensemble_tuning_normal_rows").asDouble(), 30.0, info.toString());
+    assertTrue(info.get("ensemble_tuning_anomaly_rows").asLong() > 0, info.toString());
+    // and its score table explains the flagged rows
+    Dataset<Row> scores = Tables.read(spark, ctx.warehouse().table("synthetic_scores")).where("detector = 'ensemble'");
+    assertTrue(scores.where("prediction = 1").count() > 0);
+    assertEquals(0, scores.where("prediction = 1 AND size(top_features) <> 2").count());
+
+    config.put("ensemble.tuneWeights", "false");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TrainJob.run(context(config), "ensemble"));
+    assertTrue(e.getMessage().contains("ensemble.tuneHoldOut = 0.25"), e.getMessage());
+  }
+
+  @Test
   void givenMissingFeatureColumn_whenTrained_thenErrorNamesIt() {
     Map<String, String> config = config(dir.resolve("warehouse-missing").toString());
     config.put("features.numeric", "a,b,src_bytes");
