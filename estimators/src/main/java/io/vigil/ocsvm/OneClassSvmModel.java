@@ -89,10 +89,53 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
     return -sum / ensemble.length;
   }
 
+  /**
+   * The perturbation attribution (feature j: max(0, s(x) - s(x with x_j = mean_j))) computed from each
+   * support vector's squared distance once: setting x_j to mean_j changes |x - v|^2 by
+   * (mean_j - v_j)^2 - (x_j - v_j)^2, so all d perturbed scores cost one kernel term per (vector,
+   * feature) instead of d full rescorings (d times fewer dot products). Same numbers as the generic
+   * {@code perturbation} up to rounding.
+   */
+  static double[] perturbationContributions(SvmMember[] ensemble, double gamma, double[] means, double[] x,
+      double score) {
+    int d = x.length;
+    double[] perturbed = new double[d]; // sum over members of each perturbed decision
+    for (SvmMember m : ensemble) {
+      for (int i = 0; i < m.vectors.length; i++) {
+        double[] v = m.vectors[i];
+        double d2 = 0;
+        for (int j = 0; j < d; j++) {
+          double diff = x[j] - v[j];
+          d2 += diff * diff;
+        }
+        double w = m.weights[i];
+        for (int j = 0; j < d; j++) {
+          double from = x[j] - v[j];
+          double to = means[j] - v[j];
+          perturbed[j] += w * Math.exp(-gamma * Math.max(0.0, d2 - from * from + to * to));
+        }
+      }
+      for (int j = 0; j < d; j++) {
+        perturbed[j] += m.intercept;
+      }
+    }
+    double[] contributions = new double[d];
+    for (int j = 0; j < d; j++) {
+      contributions[j] = x[j] == means[j] ? 0.0 : Math.max(0.0, score + perturbed[j] / ensemble.length);
+    }
+    return contributions;
+  }
+
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
     double g = gammaValue;
-    return scoreEachRowExplainedByPerturbation(dataset, members, (ensemble, x) -> score(ensemble, g, x));
+    RowScorer<SvmMember[]> scorer = (ensemble, x) -> score(ensemble, g, x);
+    if (getExplainTopK() == 0) {
+      return scoreEachRow(dataset, members, scorer);
+    }
+    double[] means = getFeatureMeans();
+    return scoreEachRow(dataset, members, scorer,
+        (ensemble, x, s) -> perturbationContributions(ensemble, g, means, x, s), true);
   }
 
   /** By perturbation: how much each feature, set to its training mean, lowers the score of a flagged row. */

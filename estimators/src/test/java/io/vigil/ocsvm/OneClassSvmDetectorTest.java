@@ -75,6 +75,29 @@ class OneClassSvmDetectorTest extends SparkTestBase {
   }
 
   @Test
+  void givenRows_whenExplainedFromSupportVectorDistances_thenSameAsRescoringEachPerturbedRow() {
+    Dataset<Row> train = SyntheticData.lowRank(spark, 600, 0, 5, 2, 8);
+    OneClassSvmModel model = new OneClassSvmDetector().setNumModels(2).setNu(0.1).fit(train);
+    double[] means = model.getFeatureMeans();
+    java.util.Random rnd = new java.util.Random(3);
+    for (int row = 0; row < 50; row++) {
+      double[] x = new double[5];
+      for (int j = 0; j < 5; j++) {
+        x[j] = row % 5 == j ? means[j] : 3 * rnd.nextGaussian(); // one feature already at its mean
+      }
+      double score = OneClassSvmModel.score(model.members(), model.gammaValue(), x);
+      double[] fast = OneClassSvmModel.perturbationContributions(model.members(), model.gammaValue(), means, x, score);
+      for (int j = 0; j < 5; j++) {
+        double[] perturbed = x.clone();
+        perturbed[j] = means[j];
+        double rescored = Math.max(0.0, score - OneClassSvmModel.score(model.members(), model.gammaValue(), perturbed));
+        assertEquals(rescored, fast[j], 1e-9 * Math.max(1.0, Math.abs(score)), "row " + row + " feature " + j);
+      }
+      assertEquals(0.0, fast[row % 5], "a feature at its mean explains nothing");
+    }
+  }
+
+  @Test
   void givenInvalidParams_whenSet_thenRejectedWithTheRangeInTheDoc() {
     OneClassSvmDetector d = new OneClassSvmDetector();
     assertThrows(IllegalArgumentException.class, () -> d.setNu(0));

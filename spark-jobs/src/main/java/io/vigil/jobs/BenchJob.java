@@ -90,6 +90,9 @@ public final class BenchJob {
       rows.add(trainRow);
       rows.add(row(c, name, "score", scoreRows, scoreSeconds, "parquet read+write (IO floor)", ioFloor));
       rows.add(scoreOnCachedFeatures(ctx, fitted[0], scoreInput, inputCols, scoreRows, ioFloor, repeat));
+      if (io.vigil.threshold.Thresholds.detectorOf(fitted[0]).explains()) {
+        rows.add(explanationCost(ctx, fitted[0], scoreInput, repeat));
+      }
       if (name.equals(OneClassSvmDetector.NAME)) {
         rows.add(ocsvmEnsembleVersusSingleFit(ctx, trainRows, fitted[0], repeat));
       }
@@ -121,6 +124,33 @@ public final class BenchJob {
     prepared.unpersist();
     return row(ctx.config(), detector.detectorName(), "score on cached features (no write)", scoreRows, seconds,
         "parquet read+write (IO floor)", ioFloor);
+  }
+
+  /** Rows the explanation bench scores: enough for a stable time, few enough for the perturbation explainers. */
+  static final int EXPLAIN_BENCH_ROWS = 20_000;
+
+  /**
+   * What explanations cost: the first {@link #EXPLAIN_BENCH_ROWS} scoring rows (features prepared and
+   * cached) scored with the top 3 features explained (flagged rows only, for the perturbation explainers)
+   * against the same rows scored alone; ratio = explained time / score-only time.
+   */
+  static Map<String, Object> explanationCost(JobContext ctx, PipelineModel fitted, String scoreInput, int repeat) {
+    Dataset<Row> prepared = TrainJob.stagesBefore(fitted).transform(ctx.spark().read().parquet(scoreInput))
+        .limit(EXPLAIN_BENCH_ROWS).cache();
+    long n = prepared.count();
+    AnomalyModel<?> detector = io.vigil.threshold.Thresholds.detectorOf(fitted);
+    AnomalyModel<?> explaining = (AnomalyModel<?>) detector.copy(new org.apache.spark.ml.param.ParamMap()
+        .put(detector.explainTopK(), 3));
+    double plain = median(repeat, () -> detector.transform(prepared).select(detector.getScoreCol()).write()
+        .format("noop").mode(SaveMode.Overwrite).save());
+    double explained = median(repeat, () -> explaining.transform(prepared).select(detector.getScoreCol(),
+        io.vigil.core.Explanations.topFeaturesCol(detector.getScoreCol())).write().format("noop")
+        .mode(SaveMode.Overwrite).save());
+    long flagged = detector.transform(prepared).where(org.apache.spark.sql.functions.col(detector.getPredictionCol())
+        .equalTo(1.0)).count();
+    prepared.unpersist();
+    return row(ctx.config(), detector.detectorName(), String.format("explain top 3 (%d rows flagged), cached features"
+        + " (no write)", flagged), n, explained, "the same rows scored without explanations", plain);
   }
 
   /**
