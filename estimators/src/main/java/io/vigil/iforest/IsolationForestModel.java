@@ -61,6 +61,15 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
     return trees.length;
   }
 
+  IsolationTree[] trees() {
+    return trees;
+  }
+
+  /** psi: the rows each tree was grown on (its path lengths are normalised by c(psi)). */
+  int numSamplesUsed() {
+    return numSamples;
+  }
+
   /** The score of one row: 2^(-mean path length / c(psi)). */
   static double score(IsolationTree[] forest, int psi, double[] x) {
     double total = 0;
@@ -70,10 +79,55 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
     return Math.pow(2.0, -(total / forest.length) / IsolationTree.averagePathLength(psi));
   }
 
+  /**
+   * The perturbation attribution (feature j: max(0, s(x) - s(x with x_j = mean_j))) without rescoring every
+   * tree per feature: a tree's path for x changes only if it tests feature j on the way, so each tree is
+   * walked again once for each distinct feature on x's path (a handful) instead of once per feature. Same
+   * numbers as rescoring the row with x_j = mean_j, up to rounding.
+   */
+  static double[] perturbationContributions(IsolationTree[] forest, int psi, double[] means, double[] x,
+      double score) {
+    int d = x.length;
+    double total = 0;
+    double[] change = new double[d]; // the total path length's change when x_j is set to mean_j
+    boolean[] onPath = new boolean[d];
+    int[] tested = new int[d];
+    double[] perturbed = x.clone();
+    for (IsolationTree t : forest) {
+      double h = t.pathLength(x);
+      total += h;
+      int count = 0;
+      for (int node = 0; t.feature[node] >= 0; node = x[t.feature[node]] < t.split[node] ? t.left[node] : t.right[node]) {
+        int f = t.feature[node];
+        if (!onPath[f]) {
+          onPath[f] = true;
+          tested[count++] = f;
+        }
+      }
+      for (int u = 0; u < count; u++) {
+        int f = tested[u];
+        onPath[f] = false;
+        if (x[f] != means[f]) {
+          perturbed[f] = means[f];
+          change[f] += t.pathLength(perturbed) - h;
+          perturbed[f] = x[f];
+        }
+      }
+    }
+    double c = IsolationTree.averagePathLength(psi);
+    double[] contributions = new double[d];
+    for (int j = 0; j < d; j++) {
+      double rescored = Math.pow(2.0, -((total + change[j]) / forest.length) / c);
+      contributions[j] = change[j] == 0 ? 0.0 : Math.max(0.0, score - rescored);
+    }
+    return contributions;
+  }
+
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
     int psi = numSamples;
-    return scoreEachRowExplainedByPerturbation(dataset, trees, (forest, x) -> score(forest, psi, x));
+    return scoreEachRowExplainedByPerturbation(dataset, trees, (forest, x) -> score(forest, psi, x),
+        (forest, means, x, s) -> perturbationContributions(forest, psi, means, x, s));
   }
 
   /** By perturbation: how much each feature, set to its training mean, lowers the score of a flagged row. */

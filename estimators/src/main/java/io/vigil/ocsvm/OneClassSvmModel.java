@@ -93,8 +93,8 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
    * The perturbation attribution (feature j: max(0, s(x) - s(x with x_j = mean_j))) computed from each
    * support vector's squared distance once: setting x_j to mean_j changes |x - v|^2 by
    * (mean_j - v_j)^2 - (x_j - v_j)^2, so all d perturbed scores cost one kernel term per (vector,
-   * feature) instead of d full rescorings (d times fewer dot products). Same numbers as the generic
-   * {@code perturbation} up to rounding.
+   * feature) instead of d full rescorings (d times fewer dot products). Same numbers as rescoring the row
+   * with x_j = mean_j, up to rounding.
    */
   static double[] perturbationContributions(SvmMember[] ensemble, double gamma, double[] means, double[] x,
       double score) {
@@ -129,13 +129,8 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
     double g = gammaValue;
-    RowScorer<SvmMember[]> scorer = (ensemble, x) -> score(ensemble, g, x);
-    if (getExplainTopK() == 0) {
-      return scoreEachRow(dataset, members, scorer);
-    }
-    double[] means = getFeatureMeans();
-    return scoreEachRow(dataset, members, scorer,
-        (ensemble, x, s) -> perturbationContributions(ensemble, g, means, x, s), true);
+    return scoreEachRowExplainedByPerturbation(dataset, members, (ensemble, x) -> score(ensemble, g, x),
+        (ensemble, means, x, s) -> perturbationContributions(ensemble, g, means, x, s));
   }
 
   /** By perturbation: how much each feature, set to its training mean, lowers the score of a flagged row. */

@@ -30,6 +30,31 @@ class IsolationForestDetectorTest extends SparkTestBase {
   }
 
   @Test
+  void givenRows_whenExplainedByRewalkingOnlyTheTreesThatTestAFeature_thenSameAsRescoringEachPerturbedRow() {
+    Dataset<Row> train = SyntheticData.gaussianWithOutliers(spark, 1000, 0, 6, 6, 9);
+    IsolationForestModel model = new IsolationForestDetector().setNumEstimators(50).fit(train);
+    double[] means = model.getFeatureMeans();
+    IsolationTree[] forest = model.trees();
+    int psi = model.numSamplesUsed();
+    Random rnd = new Random(5);
+    for (int row = 0; row < 100; row++) {
+      double[] x = new double[6];
+      for (int j = 0; j < 6; j++) {
+        x[j] = row % 6 == j ? means[j] : 4 * rnd.nextGaussian(); // one feature already at its mean
+      }
+      double score = IsolationForestModel.score(forest, psi, x);
+      double[] fast = IsolationForestModel.perturbationContributions(forest, psi, means, x, score);
+      for (int j = 0; j < 6; j++) {
+        double[] perturbed = x.clone();
+        perturbed[j] = means[j];
+        double rescored = Math.max(0.0, score - IsolationForestModel.score(forest, psi, perturbed));
+        assertEquals(rescored, fast[j], 1e-12, "row " + row + " feature " + j);
+      }
+      assertEquals(0.0, fast[row % 6], "a feature at its mean explains nothing");
+    }
+  }
+
+  @Test
   void givenOutliers_whenFit_thenTheyScoreHigherAndScoresLieInZeroOne() {
     Dataset<Row> train = SyntheticData.gaussianWithOutliers(spark, 3000, 0, 5, 6, 4);
     Dataset<Row> test = SyntheticData.gaussianWithOutliers(spark, 1000, 60, 5, 6, 5);
