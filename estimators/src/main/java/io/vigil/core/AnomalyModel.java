@@ -215,13 +215,10 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     };
     StructType explained = Explanations.appendColumns(Schemas.appendDouble(new StructType(), "score"), "score");
     String tmp = io.vigil.features.FeaturePipeline.TEMP_PREFIX + "explained";
-    String contributionsCol = Explanations.contributionsCol(getScoreCol());
     // non-deterministic: keeps Spark from inlining the UDF into each of the three columns it feeds
     Dataset<Row> out = dataset.withColumn(tmp, org.apache.spark.sql.functions.udf(f, explained)
         .asNondeterministic().apply(col(column)));
-    return out.withColumn(getScoreCol(), col(tmp + ".score"))
-        .withColumn(contributionsCol, col(tmp + "." + Explanations.contributionsCol("score")))
-        .withColumn(Explanations.topFeaturesCol(getScoreCol()), col(tmp + "." + Explanations.topFeaturesCol("score")))
+    return Explanations.fromStruct(out.withColumn(getScoreCol(), col(tmp + ".score")), tmp, "score", getScoreCol())
         .drop(tmp);
   }
 

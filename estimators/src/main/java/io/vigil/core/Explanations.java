@@ -35,6 +35,18 @@ public final class Explanations {
   }
 
   /**
+   * {@code scoreCol}'s two explanation columns, copied from the fields of struct column {@code struct}
+   * (whose type was built by {@link #appendColumns} for {@code structScoreCol}).
+   */
+  public static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> fromStruct(
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> dataset, String struct, String structScoreCol,
+      String scoreCol) {
+    return dataset
+        .withColumn(contributionsCol(scoreCol), org.apache.spark.sql.functions.col(struct + "." + contributionsCol(structScoreCol)))
+        .withColumn(topFeaturesCol(scoreCol), org.apache.spark.sql.functions.col(struct + "." + topFeaturesCol(structScoreCol)));
+  }
+
+  /**
    * Indices of the k largest of {@code values[from, from + width)}, largest first (ties: lower index
    * first): k selection passes, no boxing or sorting (k is small; this runs once per scored row).
    */

@@ -104,10 +104,6 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
         .filter(i -> getCombination().equals(MAX) || w.length == 0 || w[i] > 0).toArray();
   }
 
-  private static int[] allOf(int n) {
-    return java.util.stream.IntStream.range(0, n).toArray();
-  }
-
   /** Explains when every member that counts does (in its current mode). */
   @Override
   public boolean explains() {
@@ -222,9 +218,7 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
     // non-deterministic: keeps Spark from inlining the UDF into both columns it feeds
     Dataset<Row> out = scored.withColumn(tmp, org.apache.spark.sql.functions.udf(explain, explained)
         .asNondeterministic().apply(org.apache.spark.sql.functions.struct(inputs)));
-    out = out.withColumn(Explanations.contributionsCol(getScoreCol()), col(tmp + "." + Explanations.contributionsCol("e")))
-        .withColumn(Explanations.topFeaturesCol(getScoreCol()), col(tmp + "." + Explanations.topFeaturesCol("e")))
-        .drop(tmp);
+    out = Explanations.fromStruct(out, tmp, "e", getScoreCol()).drop(tmp);
     for (int i : active) {
       out = out.drop(Explanations.contributionsCol(memberScoreCol(i))).drop(Explanations.topFeaturesCol(memberScoreCol(i)));
     }
@@ -235,6 +229,10 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
     if (getCombination().equals(MAX)) {
       return greatest(java.util.Arrays.stream(listed).mapToObj(i -> col(normalizedCol(i))).toArray(Column[]::new));
     }
+    return weightedMean(listed, w);
+  }
+
+  private static Column weightedMean(int[] listed, double[] w) {
     Column sum = lit(0.0);
     double total = 0;
     for (int i : listed) {
@@ -245,24 +243,25 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
     return sum.divide(total);
   }
 
+  /** Weights chosen on labelled validation rows, and the validation ROC AUC of the mean with them. */
+  public record WeightChoice(double[] weights, double validationRocAuc) {}
+
   /**
    * Chooses the mean's weights on labelled validation rows (never test rows): coordinate ascent on the
    * validation ROC AUC, each weight over {0, 0.25, 0.5, 1, 2, 4} with the others held, from equal weights,
-   * until a sweep changes nothing (at most 3). Returns this model with combination 'mean' and the weights
-   * set; the threshold must be chosen again after it.
+   * until a sweep changes nothing (at most 3). Leaves this model unchanged.
    */
-  public EnsembleModel tuneWeights(Dataset<?> validation, String labelCol) {
+  public WeightChoice chooseWeights(Dataset<?> validation, String labelCol) {
     double[] grid = {0, 0.25, 0.5, 1, 2, 4};
     int n = memberModels.size();
-    int[] all = allOf(n);
+    int[] all = java.util.stream.IntStream.range(0, n).toArray();
     Dataset<Row> scored = normalizedMembers(validation.select(col(getFeaturesCol()), col(labelCol)), all, false)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      set(combination, MEAN);
       AnomalyEvaluator auc = new AnomalyEvaluator().setScoreCol("_weighted").setLabelCol(labelCol);
       double[] best = new double[n];
       java.util.Arrays.fill(best, 1.0);
-      double bestAuc = auc.evaluate(scored.withColumn("_weighted", combine(all, best)));
+      double bestAuc = auc.evaluate(scored.withColumn("_weighted", weightedMean(all, best)));
       for (int sweep = 0; sweep < 3; sweep++) {
         boolean changed = false;
         for (int i = 0; i < n; i++) {
@@ -272,7 +271,7 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
             if (g == best[i] || java.util.Arrays.stream(trial).sum() == 0) {
               continue;
             }
-            double a = auc.evaluate(scored.withColumn("_weighted", combine(all, trial)));
+            double a = auc.evaluate(scored.withColumn("_weighted", weightedMean(all, trial)));
             if (a > bestAuc + 1e-6) {
               bestAuc = a;
               best = trial;
@@ -284,10 +283,20 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
           break;
         }
       }
-      return setWeights(best);
+      return new WeightChoice(best, bestAuc);
     } finally {
       scored.unpersist();
     }
+  }
+
+  /**
+   * {@link #chooseWeights} applied: returns this model with combination 'mean' and the chosen weights set;
+   * the threshold must be chosen again after it.
+   */
+  public EnsembleModel tuneWeights(Dataset<?> validation, String labelCol) {
+    double[] weights = chooseWeights(validation, labelCol).weights();
+    set(combination, MEAN);
+    return setWeights(weights);
   }
 
   @Override

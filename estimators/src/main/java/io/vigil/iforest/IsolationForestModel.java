@@ -90,23 +90,15 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
     int d = x.length;
     double total = 0;
     double[] change = new double[d]; // the total path length's change when x_j is set to mean_j
-    boolean[] onPath = new boolean[d];
+    boolean[] seen = new boolean[d];
     int[] tested = new int[d];
     double[] perturbed = x.clone();
     for (IsolationTree t : forest) {
       double h = t.pathLength(x);
       total += h;
-      int count = 0;
-      for (int node = 0; t.feature[node] >= 0; node = x[t.feature[node]] < t.split[node] ? t.left[node] : t.right[node]) {
-        int f = t.feature[node];
-        if (!onPath[f]) {
-          onPath[f] = true;
-          tested[count++] = f;
-        }
-      }
+      int count = t.featuresOnPath(x, seen, tested);
       for (int u = 0; u < count; u++) {
         int f = tested[u];
-        onPath[f] = false;
         if (x[f] != means[f]) {
           perturbed[f] = means[f];
           change[f] += t.pathLength(perturbed) - h;

@@ -55,6 +55,25 @@ public final class IsolationTree implements Serializable {
     return depth + averagePathLength(leafSize[node]);
   }
 
+  /**
+   * The distinct features x's path tests, written to {@code tested[0 .. count)}; returns count.
+   * {@code seen} is scratch space (one flag per feature), all false on entry and on exit.
+   */
+  int featuresOnPath(double[] x, boolean[] seen, int[] tested) {
+    int count = 0;
+    for (int node = 0; feature[node] >= 0; node = x[feature[node]] < split[node] ? left[node] : right[node]) {
+      int f = feature[node];
+      if (!seen[f]) {
+        seen[f] = true;
+        tested[count++] = f;
+      }
+    }
+    for (int u = 0; u < count; u++) {
+      seen[tested[u]] = false;
+    }
+    return count;
+  }
+
   int size() {
     return feature.length;
   }

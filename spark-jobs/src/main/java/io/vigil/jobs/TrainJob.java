@@ -102,7 +102,8 @@ public final class TrainJob {
       InputCheck.Result val = ctx.readChecked("val.path");
       if (tuneWeights && detectorModel instanceof EnsembleModel ensemble) {
         if (holdOut > 0) {
-          ensemble.setWeights(weightsOnHeldOutRows(stages, train.valid(), val.valid(), holdOut, ctx.labelCol(), info));
+          ensemble.setCombination(io.vigil.ensemble.EnsembleParams.MEAN)
+              .setWeights(weightsOnHeldOutRows(stages, train.valid(), val.valid(), holdOut, ctx.labelCol(), info));
         } else {
           ensemble.tuneWeights(stagesBefore(model).transform(val.valid()), ctx.labelCol());
         }
@@ -179,8 +180,7 @@ public final class TrainJob {
     return new Result(detectorName, version, path, info);
   }
 
-  /** The fitted feature stages alone (everything but the detector). */
-  /** See {@link #TUNE_HOLD_OUT}; records the rows it tuned on in {@code info}. */
+  /** See {@link #TUNE_HOLD_OUT}; records the rows it tuned on and their ROC AUC in {@code info}. */
   private static double[] weightsOnHeldOutRows(List<PipelineStage> stages, Dataset<Row> train, Dataset<Row> val,
       double holdOut, String labelCol, Map<String, Object> info) {
     Dataset<Row>[] parts = train.randomSplit(new double[] {1 - holdOut, holdOut}, HOLD_OUT_SEED);
@@ -201,15 +201,15 @@ public final class TrainJob {
       }
       info.put("ensemble_tuning_normal_rows", normalRows);
       info.put("ensemble_tuning_anomaly_rows", anomalyRows);
-      ensemble.tuneWeights(rows, labelCol);
-      info.put("ensemble_tuning_roc_auc", new io.vigil.eval.AnomalyEvaluator().setScoreCol(ensemble.getScoreCol())
-          .setLabelCol(labelCol).evaluate(ensemble.scoreOnly(rows)));
-      return ensemble.getWeights();
+      EnsembleModel.WeightChoice choice = ensemble.chooseWeights(rows, labelCol);
+      info.put("ensemble_tuning_roc_auc", choice.validationRocAuc());
+      return choice.weights();
     } finally {
       rows.unpersist();
     }
   }
 
+  /** The fitted feature stages alone (everything but the detector). */
   static PipelineModel stagesBefore(PipelineModel model) {
     org.apache.spark.ml.Transformer[] all = model.stages();
     org.apache.spark.ml.Transformer[] features = java.util.Arrays.copyOf(all, all.length - 1);
