@@ -26,23 +26,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public class AutoencoderDetector extends NeuralDetector<AutoencoderModel, AutoencoderDetector>
     implements AutoencoderParams {
 
-  public static final String NAME = "ae";
-
-  private final Param<String> hiddenLayers;
-
   public AutoencoderDetector() {
     this(Identifiable$.MODULE$.randomUID(NAME));
   }
 
   public AutoencoderDetector(String uid) {
     super(uid);
-    hiddenLayers = AutoencoderParams.hiddenLayers(this);
-    AutoencoderParams.setAutoencoderDefaults(this);
   }
 
-  @Override public Param<String> hiddenLayers() { return hiddenLayers; }
-
-  public AutoencoderDetector setHiddenLayers(String v) { set(hiddenLayers, v); return this; }
+  public AutoencoderDetector setHiddenLayers(String v) { return setParam(hiddenLayers(), v); }
 
   /** The network: dense hidden layers, identity output of the input width, MSE loss, Adam, FLOAT. */
   MultiLayerConfiguration configuration(int width) {
@@ -64,11 +56,6 @@ public class AutoencoderDetector extends NeuralDetector<AutoencoderModel, Autoen
     int width = NetworkTraining.width(features);
     return new AutoencoderModel(uid(), NetworkTraining.train(this, features, configuration(width),
         ParameterAveragingTrainer.Mode.FIT_RECONSTRUCTION, uid()), width);
-  }
-
-  @Override
-  public AutoencoderDetector copy(ParamMap extra) {
-    return (AutoencoderDetector) defaultCopy(extra);
   }
 
   public static MLReader<AutoencoderDetector> read() {

@@ -12,20 +12,9 @@ import org.apache.spark.sql.Row;
 /** A fitted autoencoder; score = mean squared reconstruction error of the row. */
 public class AutoencoderModel extends NeuralModel<AutoencoderModel> implements AutoencoderParams {
 
-  private final Param<String> hiddenLayers;
-
   AutoencoderModel(String uid, byte[] network, int width) {
     super(uid, network);
-    hiddenLayers = AutoencoderParams.hiddenLayers(this);
-    AutoencoderParams.setAutoencoderDefaults(this);
     set(numFeatures(), width);
-  }
-
-  @Override public Param<String> hiddenLayers() { return hiddenLayers; }
-
-  @Override
-  public String detectorName() {
-    return AutoencoderDetector.NAME;
   }
 
   @Override

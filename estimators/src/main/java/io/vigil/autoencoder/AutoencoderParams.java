@@ -2,25 +2,25 @@ package io.vigil.autoencoder;
 
 import io.vigil.dl4j.NeuralNetParams;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.util.Identifiable;
 
 /** Parameters of the autoencoder detector: the network shape, plus the shared DL4J training params. */
 public interface AutoencoderParams extends NeuralNetParams {
 
-  Param<String> hiddenLayers();
+  String NAME = "ae";
+
+  @Override
+  default String detectorName() {
+    return NAME;
+  }
+
+  default Param<String> hiddenLayers() {
+    return defineParam("hiddenLayers", "", () -> new Param<>(uid(), "hiddenLayers", "hidden layer sizes between"
+        + " input and output, comma separated (e.g. '15,7,2,7,15', the reference's for 18 features); empty ="
+        + " derived from the width d: 0.8d, 0.4d, max(2, 0.1d), 0.4d, 0.8d (rounded up)",
+        NeuralNetParams::isLayerList));
+  }
 
   default String getHiddenLayers() { return getOrDefault(hiddenLayers()); }
-
-  static Param<String> hiddenLayers(Identifiable p) {
-    return new Param<>(p.uid(), "hiddenLayers", "hidden layer sizes between input and output, comma separated"
-        + " (e.g. '15,7,2,7,15', the reference's for 18 features); empty = derived from the width d:"
-        + " 0.8d, 0.4d, max(2, 0.1d), 0.4d, 0.8d (rounded up)",
-        NeuralNetParams::isLayerList);
-  }
-
-  static void setAutoencoderDefaults(AutoencoderParams p) {
-    p.setDefault(p.hiddenLayers(), "");
-  }
 
   /** The hidden sizes for input width d. */
   static int[] hiddenSizes(String spec, int d) {

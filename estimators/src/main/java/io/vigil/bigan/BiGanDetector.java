@@ -25,39 +25,19 @@ import org.apache.spark.sql.Row;
  */
 public class BiGanDetector extends NeuralDetector<BiGanModel, BiGanDetector> implements BiGanParams {
 
-  public static final String NAME = "bigan";
-
-  private final IntParam latentSize;
-  private final IntParam hiddenSize;
-  private final DoubleParam alpha;
-  private final DoubleParam cycleWeight;
-  private final DoubleParam emaDecay;
-
   public BiGanDetector() {
     this(Identifiable$.MODULE$.randomUID(NAME));
   }
 
   public BiGanDetector(String uid) {
     super(uid);
-    latentSize = BiGanParams.latentSize(this);
-    hiddenSize = BiGanParams.hiddenSize(this);
-    alpha = BiGanParams.alpha(this);
-    cycleWeight = BiGanParams.cycleWeight(this);
-    emaDecay = BiGanParams.emaDecay(this);
-    BiGanParams.setBiGanDefaults(this);
   }
 
-  @Override public IntParam latentSize() { return latentSize; }
-  @Override public IntParam hiddenSize() { return hiddenSize; }
-  @Override public DoubleParam alpha() { return alpha; }
-  @Override public DoubleParam cycleWeight() { return cycleWeight; }
-  @Override public DoubleParam emaDecay() { return emaDecay; }
-
-  public BiGanDetector setLatentSize(int v) { set(latentSize, v); return this; }
-  public BiGanDetector setHiddenSize(int v) { set(hiddenSize, v); return this; }
-  public BiGanDetector setAlpha(double v) { set(alpha, v); return this; }
-  public BiGanDetector setCycleWeight(double v) { set(cycleWeight, v); return this; }
-  public BiGanDetector setEmaDecay(double v) { set(emaDecay, v); return this; }
+  public BiGanDetector setLatentSize(int v) { return setParam(latentSize(), v); }
+  public BiGanDetector setHiddenSize(int v) { return setParam(hiddenSize(), v); }
+  public BiGanDetector setAlpha(double v) { return setParam(alpha(), v); }
+  public BiGanDetector setCycleWeight(double v) { return setParam(cycleWeight(), v); }
+  public BiGanDetector setEmaDecay(double v) { return setParam(emaDecay(), v); }
 
   BiGanNetwork.Spec spec(int width) {
     return new BiGanNetwork.Spec(width, getLatentSize(), getHiddenSize(), getLearningRate(),
@@ -107,11 +87,6 @@ public class BiGanDetector extends NeuralDetector<BiGanModel, BiGanDetector> imp
       return new float[][] {local.params(), local.adamState(),
           {(float) (discriminator / batches), (float) (generator / batches)}};
     }
-  }
-
-  @Override
-  public BiGanDetector copy(ParamMap extra) {
-    return (BiGanDetector) defaultCopy(extra);
   }
 
   public static MLReader<BiGanDetector> read() {

@@ -19,36 +19,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class BiGanModel extends NeuralModel<BiGanModel> implements BiGanParams {
 
-  private final IntParam latentSize;
-  private final IntParam hiddenSize;
-  private final DoubleParam alpha;
-  private final DoubleParam cycleWeight;
-  private final DoubleParam emaDecay;
-
   BiGanModel(String uid, byte[] network, int width) {
     super(uid, network);
-    latentSize = BiGanParams.latentSize(this);
-    hiddenSize = BiGanParams.hiddenSize(this);
-    alpha = BiGanParams.alpha(this);
-    cycleWeight = BiGanParams.cycleWeight(this);
-    emaDecay = BiGanParams.emaDecay(this);
-    BiGanParams.setBiGanDefaults(this);
     set(numFeatures(), width);
   }
 
-  @Override public IntParam latentSize() { return latentSize; }
-  @Override public IntParam hiddenSize() { return hiddenSize; }
-  @Override public DoubleParam alpha() { return alpha; }
-  @Override public DoubleParam cycleWeight() { return cycleWeight; }
-  @Override public DoubleParam emaDecay() { return emaDecay; }
-
   /** Re-mixes the two score terms without retraining. */
-  public BiGanModel setAlpha(double v) { set(alpha, v); return this; }
-
-  @Override
-  public String detectorName() {
-    return BiGanDetector.NAME;
-  }
+  public BiGanModel setAlpha(double v) { return setParam(alpha(), v); }
 
   @Override
   public boolean explains() {

@@ -2,8 +2,6 @@ package io.vigil.core;
 
 import io.vigil.threshold.Thresholds;
 import org.apache.spark.ml.Estimator;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.sql.Dataset;
@@ -22,31 +20,41 @@ import org.apache.spark.storage.StorageLevel;
  *
  * @param <M> the model type
  */
-public abstract class AnomalyDetector<M extends AnomalyModel<M>> extends Estimator<M>
-    implements DetectorParams, DefaultParamsWritable {
+public abstract class AnomalyDetector<M extends AnomalyModel<M>, D extends AnomalyDetector<M, D>>
+    extends Estimator<M> implements DetectorParams, DefaultParamsWritable {
 
   private final String uid;
-  private final Param<String> featuresCol;
-  private final Param<String> scoreCol;
-  private final Param<String> predictionCol;
-  private final Param<String> thresholdStrategy;
-  private final DoubleParam contamination;
-  private final DoubleParam thresholdSigmas;
-  private final DoubleParam threshold;
-  private final org.apache.spark.ml.param.IntParam explainTopK;
+  private final ParamRegistry paramRegistry = new ParamRegistry();
 
   protected AnomalyDetector(String uid) {
     this.uid = uid;
-    featuresCol = SharedParams.featuresCol(this);
-    scoreCol = SharedParams.scoreCol(this);
-    predictionCol = SharedParams.predictionCol(this);
-    thresholdStrategy = SharedParams.thresholdStrategy(this);
-    contamination = SharedParams.contamination(this);
-    thresholdSigmas = SharedParams.thresholdSigmas(this);
-    threshold = SharedParams.threshold(this);
-    explainTopK = SharedParams.explainTopK(this);
-    SharedParams.setDefaults(this);
+    paramRegistry.initialize(this);
   }
+
+  @Override
+  public final ParamRegistry paramRegistry() {
+    return paramRegistry;
+  }
+
+  @SuppressWarnings("unchecked")
+  protected final D self() {
+    return (D) this;
+  }
+
+  /** Sets {@code param} (of this detector) and returns it, so setters chain. */
+  protected final <T> D setParam(org.apache.spark.ml.param.Param<T> param, T value) {
+    set(param, value);
+    return self();
+  }
+
+  public D setFeaturesCol(String value) { return setParam(featuresCol(), value); }
+  public D setScoreCol(String value) { return setParam(scoreCol(), value); }
+  public D setPredictionCol(String value) { return setParam(predictionCol(), value); }
+  public D setThresholdStrategy(String value) { return setParam(thresholdStrategy(), value); }
+  public D setContamination(double value) { return setParam(contamination(), value); }
+  public D setThresholdSigmas(double value) { return setParam(thresholdSigmas(), value); }
+  public D setThreshold(double value) { return setParam(threshold(), value); }
+  public D setExplainTopK(int value) { return setParam(explainTopK(), value); }
 
   /**
    * Fits the model on {@code features}, a dataset holding only the validated, non-empty features
@@ -69,15 +77,6 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>> extends Estimat
   public String uid() {
     return uid;
   }
-
-  @Override public Param<String> featuresCol() { return featuresCol; }
-  @Override public Param<String> scoreCol() { return scoreCol; }
-  @Override public Param<String> predictionCol() { return predictionCol; }
-  @Override public Param<String> thresholdStrategy() { return thresholdStrategy; }
-  @Override public DoubleParam contamination() { return contamination; }
-  @Override public DoubleParam thresholdSigmas() { return thresholdSigmas; }
-  @Override public DoubleParam threshold() { return threshold; }
-  @Override public org.apache.spark.ml.param.IntParam explainTopK() { return explainTopK; }
 
   @Override
   public M fit(Dataset<?> dataset) {
@@ -128,7 +127,7 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>> extends Estimat
   }
 
   @Override
-  public AnomalyDetector<M> copy(ParamMap extra) {
+  public D copy(ParamMap extra) {
     return defaultCopy(extra);
   }
 }

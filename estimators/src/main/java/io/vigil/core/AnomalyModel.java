@@ -5,10 +5,12 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,34 +29,16 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     implements DetectorParams, MLWritable {
 
   private final String uid;
-  private final Param<String> featuresCol;
-  private final Param<String> scoreCol;
-  private final Param<String> predictionCol;
-  private final Param<String> thresholdStrategy;
-  private final DoubleParam contamination;
-  private final DoubleParam thresholdSigmas;
-  private final DoubleParam threshold;
-  private final LongParam numTrainingRows;
-  private final IntParam numFeatures;
-  private final IntParam explainTopK;
-  private final org.apache.spark.ml.param.StringArrayParam featureNames;
-  private final org.apache.spark.ml.param.DoubleArrayParam featureMeans;
+  private final ParamRegistry paramRegistry = new ParamRegistry();
 
   protected AnomalyModel(String uid) {
     this.uid = uid;
-    featuresCol = SharedParams.featuresCol(this);
-    scoreCol = SharedParams.scoreCol(this);
-    predictionCol = SharedParams.predictionCol(this);
-    thresholdStrategy = SharedParams.thresholdStrategy(this);
-    contamination = SharedParams.contamination(this);
-    thresholdSigmas = SharedParams.thresholdSigmas(this);
-    threshold = SharedParams.threshold(this);
-    numTrainingRows = SharedParams.numTrainingRows(this);
-    numFeatures = SharedParams.numFeatures(this);
-    explainTopK = SharedParams.explainTopK(this);
-    featureNames = SharedParams.featureNames(this);
-    featureMeans = SharedParams.featureMeans(this);
-    SharedParams.setDefaults(this);
+    paramRegistry.initialize(this);
+  }
+
+  @Override
+  public final ParamRegistry paramRegistry() {
+    return paramRegistry;
   }
 
   /** Appends {@code scoreCol} (double, higher = more anomalous) to {@code dataset}. The features
@@ -69,40 +53,46 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     return false;
   }
 
-  /** The detector's name in configs and on the command line (e.g. {@code pca}). */
-  public abstract String detectorName();
-
   @Override
   public String uid() {
     return uid;
   }
 
-  @Override public Param<String> featuresCol() { return featuresCol; }
-  @Override public Param<String> scoreCol() { return scoreCol; }
-  @Override public Param<String> predictionCol() { return predictionCol; }
-  @Override public Param<String> thresholdStrategy() { return thresholdStrategy; }
-  @Override public DoubleParam contamination() { return contamination; }
-  @Override public DoubleParam thresholdSigmas() { return thresholdSigmas; }
-  @Override public DoubleParam threshold() { return threshold; }
-  public LongParam numTrainingRows() { return numTrainingRows; }
-  public IntParam numFeatures() { return numFeatures; }
-  @Override public IntParam explainTopK() { return explainTopK; }
-  public org.apache.spark.ml.param.StringArrayParam featureNames() { return featureNames; }
-  public org.apache.spark.ml.param.DoubleArrayParam featureMeans() { return featureMeans; }
+  /** Facts of the fit, set by the detector: never set by users, saved with the model. */
+  public LongParam numTrainingRows() {
+    return defineParam("numTrainingRows", null, () -> new LongParam(uid, "numTrainingRows",
+        "number of rows the model was fit on (set by fit; >= 1)", ParamValidators.gtEq(1)));
+  }
+
+  public IntParam numFeatures() {
+    return defineParam("numFeatures", null, () -> new IntParam(uid, "numFeatures",
+        "width of the feature vector the model was fit on (set by fit; >= 1)", ParamValidators.gtEq(1)));
+  }
+
+  public StringArrayParam featureNames() {
+    return defineParam("featureNames", null, () -> new StringArrayParam(this, "featureNames",
+        "names of the features, in vector order (set by fit from the features column's ML attributes)"));
+  }
+
+  public DoubleArrayParam featureMeans() {
+    return defineParam("featureMeans", null, () -> new DoubleArrayParam(this, "featureMeans",
+        "each feature's mean over the training rows, in vector order (set by fit): the baseline a"
+            + " perturbation explanation puts in a feature's place"));
+  }
 
   /** The training rows' feature means (set by fit); an error naming the model when it was saved without them. */
   public double[] getFeatureMeans() {
-    if (!isDefined(featureMeans) || ((double[]) getOrDefault(featureMeans)).length != getNumFeatures()) {
+    if (!isDefined(featureMeans()) || ((double[]) getOrDefault(featureMeans())).length != getNumFeatures()) {
       throw new IllegalStateException("Model " + uid + " has no training feature means (saved by an older Vigil);"
           + " retrain it to explain its scores.");
     }
-    return (double[]) getOrDefault(featureMeans);
+    return (double[]) getOrDefault(featureMeans());
   }
 
   /** The feature names recorded at fit time, or f0 .. f(n-1) for a model saved without them. */
   public String[] getFeatureNames() {
-    if (isDefined(featureNames) && ((String[]) getOrDefault(featureNames)).length == getNumFeatures()) {
-      return (String[]) getOrDefault(featureNames);
+    if (isDefined(featureNames()) && ((String[]) getOrDefault(featureNames())).length == getNumFeatures()) {
+      return (String[]) getOrDefault(featureNames());
     }
     String[] generic = new String[getNumFeatures()];
     for (int i = 0; i < generic.length; i++) {
@@ -111,27 +101,27 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     return generic;
   }
 
-  public M setExplainTopK(int value) { return setParam(explainTopK, value); }
+  public M setExplainTopK(int value) { return setParam(explainTopK(), value); }
 
   public long getNumTrainingRows() {
-    return (Long) getOrDefault(numTrainingRows);
+    return (Long) getOrDefault(numTrainingRows());
   }
 
   public int getNumFeatures() {
-    return (Integer) getOrDefault(numFeatures);
+    return (Integer) getOrDefault(numFeatures());
   }
 
-  public M setFeaturesCol(String value) { return setParam(featuresCol, value); }
-  public M setScoreCol(String value) { return setParam(scoreCol, value); }
-  public M setPredictionCol(String value) { return setParam(predictionCol, value); }
+  public M setFeaturesCol(String value) { return setParam(featuresCol(), value); }
+  public M setScoreCol(String value) { return setParam(scoreCol(), value); }
+  public M setPredictionCol(String value) { return setParam(predictionCol(), value); }
 
   /** Sets the threshold and records the strategy that chose it (kept in the saved model). */
   public M setThreshold(double value, String strategy) {
     if (!Double.isFinite(value)) {
       throw new IllegalArgumentException("threshold must be finite, got " + value + ".");
     }
-    set(thresholdStrategy, strategy);
-    return setParam(threshold, value);
+    set(thresholdStrategy(), strategy);
+    return setParam(threshold(), value);
   }
 
   public M setThreshold(double value) {
@@ -140,10 +130,10 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
 
   /** Called by the detector's fit. */
   M setTrainingFacts(long rows, int width, String[] names, double[] means) {
-    set(numTrainingRows, rows);
-    set(featureMeans, means);
-    set(featureNames, names);
-    return setParam(numFeatures, width);
+    set(numTrainingRows(), rows);
+    set(featureMeans(), means);
+    set(featureNames(), names);
+    return setParam(numFeatures(), width);
   }
 
   @SuppressWarnings("unchecked")
@@ -249,7 +239,7 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     Schemas.requireVectorColumn(schema, getFeaturesCol(), getNumFeatures());
     Schemas.appendDouble(schema, getScoreCol());
     if (getExplainTopK() > 0) { // the threshold pass needs scores only
-      return copy(new org.apache.spark.ml.param.ParamMap().put(explainTopK, 0)).score(dataset);
+      return copy(new org.apache.spark.ml.param.ParamMap().put(explainTopK(), 0)).score(dataset);
     }
     return score(dataset);
   }
@@ -268,7 +258,7 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
 
   @Override
   public StructType transformSchema(StructType schema) {
-    Schemas.requireVectorColumn(schema, getFeaturesCol(), isDefined(numFeatures) ? getNumFeatures() : -1);
+    Schemas.requireVectorColumn(schema, getFeaturesCol(), isDefined(numFeatures()) ? getNumFeatures() : -1);
     StructType out = Schemas.appendDouble(schema, getScoreCol());
     if (getExplainTopK() > 0) {
       if (!explains()) {

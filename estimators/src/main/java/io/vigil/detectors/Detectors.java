@@ -28,35 +28,27 @@ import org.apache.spark.ml.param.Param;
  */
 public final class Detectors {
 
-  private static final Map<String, Supplier<AnomalyDetector<?>>> BY_NAME = new LinkedHashMap<>();
-  private static final Map<Class<?>, String> NAME_OF_CLASS = new java.util.HashMap<>();
+  private static final Map<String, Supplier<AnomalyDetector<?, ?>>> BY_NAME = new LinkedHashMap<>();
+
+  /** Param names a release renamed: the old name, and the name to use instead. */
+  private static final Map<String, String> RENAMED = Map.of("randomSeed", "seed");
 
   static {
-    register(PcaDetector.NAME, PcaDetector.class, PcaDetector::new);
-    register(AutoencoderDetector.NAME, AutoencoderDetector.class, AutoencoderDetector::new);
-    register(VaeDetector.NAME, VaeDetector.class, VaeDetector::new);
-    register(SequenceDetector.NAME, SequenceDetector.class, SequenceDetector::new);
-    register(BiGanDetector.NAME, BiGanDetector.class, BiGanDetector::new);
-    register(OneClassSvmDetector.NAME, OneClassSvmDetector.class, OneClassSvmDetector::new);
-    register(IsolationForestDetector.NAME, IsolationForestDetector.class, IsolationForestDetector::new);
-    register(EnsembleDetector.NAME, EnsembleDetector.class, EnsembleDetector::new);
+    register(PcaDetector.NAME, PcaDetector::new);
+    register(AutoencoderDetector.NAME, AutoencoderDetector::new);
+    register(VaeDetector.NAME, VaeDetector::new);
+    register(SequenceDetector.NAME, SequenceDetector::new);
+    register(BiGanDetector.NAME, BiGanDetector::new);
+    register(OneClassSvmDetector.NAME, OneClassSvmDetector::new);
+    register(IsolationForestDetector.NAME, IsolationForestDetector::new);
+    register(EnsembleDetector.NAME, EnsembleDetector::new);
   }
 
-  private static <D extends AnomalyDetector<?>> void register(String name, Class<D> type, Supplier<D> create) {
-    BY_NAME.put(name, create::get);
-    NAME_OF_CLASS.put(type, name);
+  private static void register(String name, Supplier<AnomalyDetector<?, ?>> create) {
+    BY_NAME.put(name, create);
   }
 
   private Detectors() {}
-
-  /** The registered name of a detector's class (an error naming the class when it is not registered). */
-  public static String nameOf(AnomalyDetector<?> detector) {
-    String name = NAME_OF_CLASS.get(detector.getClass());
-    if (name == null) {
-      throw new IllegalArgumentException(detector.getClass().getSimpleName() + " is not a registered detector.");
-    }
-    return name;
-  }
 
   public static List<String> names() {
     return List.copyOf(BY_NAME.keySet());
@@ -87,28 +79,39 @@ public final class Detectors {
    * As {@link #create(String, Map)}; an ensemble's members are created by name too, each with the params
    * {@code memberParams} gives it.
    */
-  public static AnomalyDetector<?> create(String name, Map<String, String> params,
+  public static AnomalyDetector<?, ?> create(String name, Map<String, String> params,
       java.util.function.Function<String, Map<String, String>> memberParams) {
-    AnomalyDetector<?> detector = create(name, params);
+    AnomalyDetector<?, ?> detector = create(name, params);
     if (detector instanceof EnsembleDetector ensemble) {
-      ensemble.setMemberDetectors(List.of(ensemble.getMembers()), memberParams);
+      List<AnomalyDetector<?, ?>> members = new ArrayList<>();
+      for (String member : ensemble.getMembers()) {
+        if (member.equals(EnsembleDetector.NAME)) {
+          throw new IllegalArgumentException("An ensemble cannot be a member of an ensemble.");
+        }
+        members.add(create(member, memberParams.apply(member)));
+      }
+      ensemble.setMemberDetectors(members);
     }
     return detector;
   }
 
   /** A new detector named {@code name} with {@code params} (param name → value as text) set. */
-  public static AnomalyDetector<?> create(String name, Map<String, String> params) {
-    Supplier<AnomalyDetector<?>> factory = BY_NAME.get(name);
+  public static AnomalyDetector<?, ?> create(String name, Map<String, String> params) {
+    Supplier<AnomalyDetector<?, ?>> factory = BY_NAME.get(name);
     if (factory == null) {
       throw new IllegalArgumentException("Unknown detector '" + name + "'; known: " + names() + ".");
     }
-    AnomalyDetector<?> detector = factory.get();
+    AnomalyDetector<?, ?> detector = factory.get();
     params.forEach((key, value) -> setFromText(detector, name, key, value));
     return detector;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void setFromText(AnomalyDetector<?> detector, String name, String key, String value) {
+  private static void setFromText(AnomalyDetector<?, ?> detector, String name, String key, String value) {
+    if (RENAMED.containsKey(key) && !detector.hasParam(key)) {
+      throw new IllegalArgumentException(String.format("%s.%s was renamed: set %s.%s instead.", name, key, name,
+          RENAMED.get(key)));
+    }
     if (!detector.hasParam(key)) {
       List<String> known = Arrays.stream(detector.params()).map(Param::name).sorted().toList();
       throw new IllegalArgumentException(String.format("Detector '%s' has no parameter '%s'; it has %s.",

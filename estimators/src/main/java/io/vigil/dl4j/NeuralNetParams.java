@@ -1,34 +1,58 @@
 package io.vigil.dl4j;
 
-import io.vigil.core.DetectorParams;
+import io.vigil.core.HasSeed;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.util.Identifiable;
 
 /**
  * Parameters every DL4J detector shares: hidden activation, Adam learning rate and the
  * parameter-averaging schedule ({@link ParameterAveragingTrainer}).
  */
-public interface NeuralNetParams extends DetectorParams {
+public interface NeuralNetParams extends HasSeed {
 
-  Param<String> activation();
+  @Override
+  default long defaultSeed() {
+    return 42L;
+  }
 
-  DoubleParam learningRate();
+  default Param<String> activation() {
+    return defineParam("activation", "tanh", () -> new Param<>(uid(), "activation", "hidden activation: tanh, relu,"
+        + " sigmoid, leakyrelu, elu or identity (a linear autoencoder)",
+        ParamValidators.inArray(new String[] {"tanh", "relu", "sigmoid", "leakyrelu", "elu", "identity"})));
+  }
 
-  IntParam epochs();
+  default DoubleParam learningRate() {
+    return defineParam("learningRate", 0.001, () -> new DoubleParam(uid(), "learningRate", "Adam learning rate, > 0",
+        ParamValidators.gt(0.0)));
+  }
 
-  IntParam batchSize();
+  default IntParam epochs() {
+    return defineParam("epochs", 10, () -> new IntParam(uid(), "epochs", "passes over the training rows, >= 1",
+        ParamValidators.gtEq(1)));
+  }
 
-  IntParam averagingFrequency();
+  default IntParam batchSize() {
+    return defineParam("batchSize", 256, () -> new IntParam(uid(), "batchSize", "minibatch size per worker, >= 1",
+        ParamValidators.gtEq(1)));
+  }
 
-  IntParam numWorkers();
+  default IntParam averagingFrequency() {
+    return defineParam("averagingFrequency", 5, () -> new IntParam(uid(), "averagingFrequency", "minibatches each"
+        + " worker fits between two parameter averagings, >= 1", ParamValidators.gtEq(1)));
+  }
 
-  LongParam seed();
+  default IntParam numWorkers() {
+    return defineParam("numWorkers", 0, () -> new IntParam(uid(), "numWorkers", "training partitions (workers),"
+        + " >= 0; 0 = the input's partitions", ParamValidators.gtEq(0)));
+  }
 
-  Param<String> trainer();
+  default Param<String> trainer() {
+    return defineParam("trainer", VIGIL_TRAINER, () -> new Param<>(uid(), "trainer", "'vigil' (Spark-native"
+        + " parameter averaging; default) or 'dl4j-spark' (DL4J's ParameterAveragingTrainingMaster, for networks"
+        + " trained by fit: ae only)", ParamValidators.inArray(new String[] {VIGIL_TRAINER, DL4J_SPARK_TRAINER})));
+  }
 
   default String getActivation() { return getOrDefault(activation()); }
   default double getLearningRate() { return (Double) getOrDefault(learningRate()); }
@@ -36,20 +60,7 @@ public interface NeuralNetParams extends DetectorParams {
   default int getBatchSize() { return (Integer) getOrDefault(batchSize()); }
   default int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency()); }
   default int getNumWorkers() { return (Integer) getOrDefault(numWorkers()); }
-  default long getSeed() { return (Long) getOrDefault(seed()); }
   default String getTrainer() { return getOrDefault(trainer()); }
-
-  /** Defaults of the shared training params (set by {@link NeuralDetector} and {@link NeuralModel}). */
-  static void setTrainingDefaults(NeuralNetParams p) {
-    p.setDefault(p.activation(), "tanh");
-    p.setDefault(p.learningRate(), 0.001);
-    p.setDefault(p.epochs(), 10);
-    p.setDefault(p.batchSize(), 256);
-    p.setDefault(p.averagingFrequency(), 5);
-    p.setDefault(p.numWorkers(), 0);
-    p.setDefault(p.seed(), 42L);
-    p.setDefault(p.trainer(), VIGIL_TRAINER);
-  }
 
   /** A layer-size list param's validator: blank (derive from the width) or positive integers, comma separated. */
   static boolean isLayerList(String v) {
@@ -65,41 +76,4 @@ public interface NeuralNetParams extends DetectorParams {
   String VIGIL_TRAINER = "vigil";
   /** dl4j-spark's ParameterAveragingTrainingMaster ({@link Dl4jSparkTrainer}): fit-trained networks only. */
   String DL4J_SPARK_TRAINER = "dl4j-spark";
-
-  static Param<String> trainer(Identifiable p) {
-    return new Param<>(p.uid(), "trainer", "'vigil' (Spark-native parameter averaging; default) or 'dl4j-spark'"
-        + " (DL4J's ParameterAveragingTrainingMaster, for networks trained by fit: ae only)",
-        ParamValidators.inArray(new String[] {VIGIL_TRAINER, DL4J_SPARK_TRAINER}));
-  }
-
-  static Param<String> activation(Identifiable p) {
-    return new Param<>(p.uid(), "activation", "hidden activation: tanh, relu, sigmoid, leakyrelu, elu or identity (a linear autoencoder)",
-        ParamValidators.inArray(new String[] {"tanh", "relu", "sigmoid", "leakyrelu", "elu", "identity"}));
-  }
-
-  static DoubleParam learningRate(Identifiable p) {
-    return new DoubleParam(p.uid(), "learningRate", "Adam learning rate, > 0", ParamValidators.gt(0.0));
-  }
-
-  static IntParam epochs(Identifiable p) {
-    return new IntParam(p.uid(), "epochs", "passes over the training rows, >= 1", ParamValidators.gtEq(1));
-  }
-
-  static IntParam batchSize(Identifiable p) {
-    return new IntParam(p.uid(), "batchSize", "minibatch size per worker, >= 1", ParamValidators.gtEq(1));
-  }
-
-  static IntParam averagingFrequency(Identifiable p) {
-    return new IntParam(p.uid(), "averagingFrequency", "minibatches each worker fits between two parameter"
-        + " averagings, >= 1", ParamValidators.gtEq(1));
-  }
-
-  static IntParam numWorkers(Identifiable p) {
-    return new IntParam(p.uid(), "numWorkers", "training partitions (workers), >= 0; 0 = the input's partitions",
-        ParamValidators.gtEq(0));
-  }
-
-  static LongParam seed(Identifiable p) {
-    return new LongParam(p.uid(), "seed", "seed of the weights and the per-epoch shuffles; any long");
-  }
 }

@@ -11,7 +11,6 @@ import io.vigil.eval.AnomalyEvaluator;
 import io.vigil.features.FeaturePipeline;
 import io.vigil.persist.ModelPersistence;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
@@ -19,7 +18,6 @@ import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.StringArrayParam;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
@@ -40,49 +38,29 @@ import org.apache.spark.storage.StorageLevel;
  */
 public class EnsembleModel extends AnomalyModel<EnsembleModel> implements EnsembleParams {
 
-  private final StringArrayParam members;
-  private final Param<String> normalization;
-  private final Param<String> combination;
-  private final DoubleArrayParam weights;
-
   private final List<AnomalyModel<?>> memberModels;
   private final double[][] normalizers;
 
   EnsembleModel(String uid, List<AnomalyModel<?>> memberModels, double[][] normalizers, int width) {
     super(uid);
-    members = EnsembleParams.members(this);
-    normalization = EnsembleParams.normalization(this);
-    combination = EnsembleParams.combination(this);
-    weights = EnsembleParams.weights(this);
-    EnsembleParams.setEnsembleDefaults(this);
     this.memberModels = List.copyOf(memberModels);
     this.normalizers = normalizers;
     set(numFeatures(), width);
   }
 
-  @Override public StringArrayParam members() { return members; }
-  @Override public Param<String> normalization() { return normalization; }
-  @Override public Param<String> combination() { return combination; }
-  @Override public DoubleArrayParam weights() { return weights; }
-
-  public EnsembleModel setCombination(String v) { return setParam(combination, v); }
+  public EnsembleModel setCombination(String v) { return setParam(combination(), v); }
 
   public EnsembleModel setWeights(double... v) {
     if (v.length != 0 && v.length != memberModels.size()) {
       throw new IllegalArgumentException(String.format("weights has %d values for %d members.", v.length,
           memberModels.size()));
     }
-    return setParam(weights, v);
+    return setParam(weights(), v);
   }
 
   /** The member models, in members' order. */
   public List<AnomalyModel<?>> memberModels() {
     return memberModels;
-  }
-
-  @Override
-  public String detectorName() {
-    return EnsembleDetector.NAME;
   }
 
   /** The intermediate column member {@code i} scores into (dropped from the output; the score tables drop the prefix anyway). */
@@ -295,7 +273,7 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
    */
   public EnsembleModel tuneWeights(Dataset<?> validation, String labelCol) {
     double[] weights = chooseWeights(validation, labelCol).weights();
-    set(combination, MEAN);
+    set(combination(), MEAN);
     return setWeights(weights);
   }
 
@@ -305,52 +283,18 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
         .setParent(parent());
   }
 
+  /** Metadata JSON (with each member's normalisation) + each member model under {@code members/<i>}. */
   @Override
   public MLWriter write() {
-    return new Writer(this);
+    return new ModelPersistence.SealedWriter(this, Map.of("normalizers", normalizers), (path, spark) -> {
+      for (int i = 0; i < memberModels.size(); i++) {
+        ModelPersistence.save(memberModels.get(i), memberPath(path, i));
+      }
+    });
   }
 
   public static MLReader<EnsembleModel> read() {
-    return new Reader();
-  }
-
-  public static EnsembleModel load(String path) {
-    return read().load(path);
-  }
-
-  private static String memberPath(String path, int i) {
-    return new Path(new Path(path, "members"), String.valueOf(i)).toString();
-  }
-
-  /** Metadata JSON (with each member's normalisation) + each member model under {@code members/<i>}. */
-  static final class Writer extends MLWriter {
-    private final EnsembleModel model;
-
-    Writer(EnsembleModel model) {
-      this.model = model;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      Map<String, Object> extra = new LinkedHashMap<>();
-      extra.put("detector", EnsembleDetector.NAME);
-      extra.put("normalizers", model.normalizers);
-      ModelPersistence.saveMetadata(model, path, sc(), extra);
-      for (int i = 0; i < model.memberModels.size(); i++) {
-        try {
-          model.memberModels.get(i).write().save(memberPath(path, i));
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException("Cannot save ensemble member " + i + " to " + memberPath(path, i), e);
-        }
-      }
-      ModelPersistence.writeChecksums(path, sc());
-    }
-  }
-
-  static final class Reader extends MLReader<EnsembleModel> {
-    @Override
-    public EnsembleModel load(String path) {
-      DefaultParamsReader.Metadata metadata = ModelPersistence.loadMetadata(path, sc(), EnsembleModel.class);
+    return ModelPersistence.reader(EnsembleModel.class, (metadata, path, spark) -> {
       JsonNode saved = ModelPersistence.fields(metadata).path("normalizers");
       double[][] normalizers = new double[saved.size()][];
       List<AnomalyModel<?>> models = new ArrayList<>();
@@ -359,15 +303,22 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
         for (int j = 0; j < normalizers[i].length; j++) {
           normalizers[i][j] = saved.get(i).get(j).asDouble();
         }
-        models.add((AnomalyModel<?>) DefaultParamsReader$.MODULE$.loadParamsInstance(memberPath(path, i), sc()));
+        models.add((AnomalyModel<?>) DefaultParamsReader$.MODULE$.loadParamsInstance(memberPath(path, i),
+            spark.sparkContext()));
       }
       if (models.size() < 2) {
         throw new IllegalArgumentException("The ensemble at " + path + " has " + models.size() + " members saved.");
       }
-      EnsembleModel model = new EnsembleModel(metadata.uid(), models, normalizers,
-          ModelPersistence.numFeatures(metadata, path));
-      ModelPersistence.setParams(metadata, model);
-      return model;
-    }
+      return new EnsembleModel(metadata.uid(), models, normalizers, ModelPersistence.numFeatures(metadata, path));
+    });
+  }
+
+  public static EnsembleModel load(String path) {
+    return read().load(path);
+  }
+
+  /** Where member {@code i} of an ensemble (detector or model) saved at {@code path} is saved. */
+  static String memberPath(String path, int i) {
+    return new Path(new Path(path, "members"), String.valueOf(i)).toString();
   }
 }

@@ -5,7 +5,6 @@ import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.StringArrayParam;
-import org.apache.spark.ml.util.Identifiable;
 
 /** Parameters of the ensemble: which detectors, how their scores are made comparable, how they combine. */
 public interface EnsembleParams extends DetectorParams {
@@ -15,13 +14,45 @@ public interface EnsembleParams extends DetectorParams {
   String MEAN = "mean";
   String MAX = "max";
 
-  StringArrayParam members();
+  String NAME = "ensemble";
 
-  Param<String> normalization();
+  @Override
+  default String detectorName() {
+    return NAME;
+  }
 
-  Param<String> combination();
+  default StringArrayParam members() {
+    return defineParam("members", new String[] {"pca", "ocsvm", "iforest"}, () -> new StringArrayParam(this,
+        "members", "the member detectors' names (e.g. pca,ocsvm,iforest), at least two, each once; their params are"
+            + " set on the member detectors themselves"));
+  }
 
-  DoubleArrayParam weights();
+  default Param<String> normalization() {
+    return defineParam("normalization", ROBUST_Z, () -> new Param<>(uid(), "normalization", "how each member's"
+        + " score is made comparable, fitted on its training scores: 'rank' (the share of training scores below"
+        + " it, continued linearly above the largest) or 'robustZ' ((score - median) / (1.4826 MAD))",
+        ParamValidators.inArray(new String[] {RANK, ROBUST_Z})));
+  }
+
+  default Param<String> combination() {
+    return defineParam("combination", MEAN, () -> new Param<>(uid(), "combination", "how the normalised scores"
+        + " combine: 'mean' (weighted by weights) or 'max'", ParamValidators.inArray(new String[] {MEAN, MAX})));
+  }
+
+  default DoubleArrayParam weights() {
+    return defineParam("weights", new double[0], () -> new DoubleArrayParam(this, "weights", "each member's weight"
+        + " in the mean, >= 0 and not all 0, in members' order; empty = 1 each. Chosen on labelled validation rows"
+        + " by AnomalyPipeline (tuneEnsembleWeights)", (double[] w) -> {
+          double sum = 0;
+          for (double v : w) {
+            if (!(v >= 0) || !Double.isFinite(v)) {
+              return false;
+            }
+            sum += v;
+          }
+          return w.length == 0 || sum > 0;
+        }));
+  }
 
   default String[] getMembers() {
     return (String[]) getOrDefault(members());
@@ -38,44 +69,5 @@ public interface EnsembleParams extends DetectorParams {
   /** The members' weights; empty means 1 each. */
   default double[] getWeights() {
     return (double[]) getOrDefault(weights());
-  }
-
-  static StringArrayParam members(org.apache.spark.ml.param.Params p) {
-    return new StringArrayParam(p, "members", "the member detectors' names (e.g. pca,ocsvm,iforest),"
-        + " at least two, each once; their params are set on the member detectors themselves");
-  }
-
-  static Param<String> normalization(Identifiable p) {
-    return new Param<>(p.uid(), "normalization", "how each member's score is made comparable, fitted on its"
-        + " training scores: 'rank' (the share of training scores below it, continued linearly above the"
-        + " largest) or 'robustZ' ((score - median) / (1.4826 MAD))", ParamValidators.inArray(
-            new String[] {RANK, ROBUST_Z}));
-  }
-
-  static Param<String> combination(Identifiable p) {
-    return new Param<>(p.uid(), "combination", "how the normalised scores combine: 'mean' (weighted by"
-        + " weights) or 'max'", ParamValidators.inArray(new String[] {MEAN, MAX}));
-  }
-
-  static DoubleArrayParam weights(org.apache.spark.ml.param.Params p) {
-    return new DoubleArrayParam(p, "weights", "each member's weight in the mean, >= 0 and not all 0, in"
-        + " members' order; empty = 1 each. EnsembleModel.tuneWeights chooses them on labelled validation rows",
-        (double[] w) -> {
-          double sum = 0;
-          for (double v : w) {
-            if (!(v >= 0) || !Double.isFinite(v)) {
-              return false;
-            }
-            sum += v;
-          }
-          return w.length == 0 || sum > 0;
-        });
-  }
-
-  static void setEnsembleDefaults(EnsembleParams p) {
-    p.setDefault(p.members(), new String[] {"pca", "ocsvm", "iforest"});
-    p.setDefault(p.normalization(), ROBUST_Z);
-    p.setDefault(p.combination(), MEAN);
-    p.setDefault(p.weights(), new double[0]);
   }
 }

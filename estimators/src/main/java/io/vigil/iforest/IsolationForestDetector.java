@@ -8,11 +8,6 @@ import java.util.List;
 import java.util.Random;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -29,18 +24,11 @@ import scala.Tuple2;
  * psi rows. Only the grown trees reach the driver. Seeded and order-independent: the same rows in the
  * same partitions give the same forest.
  */
-public class IsolationForestDetector extends AnomalyDetector<IsolationForestModel> implements IsolationForestParams {
-
-  public static final String NAME = "iforest";
+public class IsolationForestDetector extends AnomalyDetector<IsolationForestModel, IsolationForestDetector>
+    implements IsolationForestParams {
 
   /** Draw a little more than psi rows per tree so that sampling noise rarely leaves a tree short. */
   private static final double OVERSAMPLE = 1.2;
-
-  private final IntParam numEstimators;
-  private final DoubleParam maxSamples;
-  private final DoubleParam maxFeatures;
-  private final BooleanParam bootstrap;
-  private final LongParam randomSeed;
 
   public IsolationForestDetector() {
     this(Identifiable$.MODULE$.randomUID(NAME));
@@ -48,28 +36,13 @@ public class IsolationForestDetector extends AnomalyDetector<IsolationForestMode
 
   public IsolationForestDetector(String uid) {
     super(uid);
-    numEstimators = IsolationForestParams.numEstimators(this);
-    maxSamples = IsolationForestParams.maxSamples(this);
-    maxFeatures = IsolationForestParams.maxFeatures(this);
-    bootstrap = IsolationForestParams.bootstrap(this);
-    randomSeed = IsolationForestParams.randomSeed(this);
-    IsolationForestParams.setForestDefaults(this);
   }
 
-  @Override public IntParam numEstimators() { return numEstimators; }
-  @Override public DoubleParam maxSamples() { return maxSamples; }
-  @Override public DoubleParam maxFeatures() { return maxFeatures; }
-  @Override public BooleanParam bootstrap() { return bootstrap; }
-  @Override public LongParam randomSeed() { return randomSeed; }
-
-  public IsolationForestDetector setNumEstimators(int v) { set(numEstimators, v); return this; }
-  public IsolationForestDetector setMaxSamples(double v) { set(maxSamples, v); return this; }
-  public IsolationForestDetector setMaxFeatures(double v) { set(maxFeatures, v); return this; }
-  public IsolationForestDetector setBootstrap(boolean v) { set(bootstrap, v); return this; }
-  public IsolationForestDetector setRandomSeed(long v) { set(randomSeed, v); return this; }
-  public IsolationForestDetector setContamination(double v) { set(contamination(), v); return this; }
-  public IsolationForestDetector setThresholdStrategy(String v) { set(thresholdStrategy(), v); return this; }
-  public IsolationForestDetector setFeaturesCol(String v) { set(featuresCol(), v); return this; }
+  public IsolationForestDetector setNumEstimators(int v) { return setParam(numEstimators(), v); }
+  public IsolationForestDetector setMaxSamples(double v) { return setParam(maxSamples(), v); }
+  public IsolationForestDetector setMaxFeatures(double v) { return setParam(maxFeatures(), v); }
+  public IsolationForestDetector setBootstrap(boolean v) { return setParam(bootstrap(), v); }
+  public IsolationForestDetector setSeed(long v) { return setParam(seed(), v); }
 
   @Override
   protected IsolationForestModel train(Dataset<Row> features, long numRows) {
@@ -81,7 +54,7 @@ public class IsolationForestDetector extends AnomalyDetector<IsolationForestMode
         : Math.ceil(getMaxFeatures() * width));
     double fraction = Math.min(1.0, OVERSAMPLE * psi / numRows);
     boolean withReplacement = getBootstrap();
-    long seed = getRandomSeed();
+    long seed = getSeed();
 
     // (tree, (priority, row)): the priority is a seeded hash of (tree, partition, row number), so which
     // psi rows a tree keeps does not depend on shuffle order.
@@ -159,11 +132,6 @@ public class IsolationForestDetector extends AnomalyDetector<IsolationForestMode
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
-  }
-
-  @Override
-  public IsolationForestDetector copy(ParamMap extra) {
-    return (IsolationForestDetector) defaultCopy(extra);
   }
 
   public static MLReader<IsolationForestDetector> read() {

@@ -6,11 +6,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -26,16 +21,8 @@ import smile.math.kernel.GaussianKernel;
  * value of the members (higher = more anomalous; Smile's sign is positive = inlier). Kernel SVM training
  * grows quadratically with rows, so members stay small and train in parallel.
  */
-public class OneClassSvmDetector extends AnomalyDetector<OneClassSvmModel> implements OneClassSvmParams {
-
-  public static final String NAME = "ocsvm";
-
-  private final DoubleParam nu;
-  private final Param<String> gamma;
-  private final DoubleParam tol;
-  private final IntParam numModels;
-  private final IntParam maxRowsPerModel;
-  private final LongParam seed;
+public class OneClassSvmDetector extends AnomalyDetector<OneClassSvmModel, OneClassSvmDetector>
+    implements OneClassSvmParams {
 
   public OneClassSvmDetector() {
     this(Identifiable$.MODULE$.randomUID(NAME));
@@ -43,30 +30,14 @@ public class OneClassSvmDetector extends AnomalyDetector<OneClassSvmModel> imple
 
   public OneClassSvmDetector(String uid) {
     super(uid);
-    nu = OneClassSvmParams.nu(this);
-    gamma = OneClassSvmParams.gamma(this);
-    tol = OneClassSvmParams.tol(this);
-    numModels = OneClassSvmParams.numModels(this);
-    maxRowsPerModel = OneClassSvmParams.maxRowsPerModel(this);
-    seed = OneClassSvmParams.seed(this);
-    OneClassSvmParams.setSvmDefaults(this);
   }
 
-  @Override public DoubleParam nu() { return nu; }
-  @Override public Param<String> gamma() { return gamma; }
-  @Override public DoubleParam tol() { return tol; }
-  @Override public IntParam numModels() { return numModels; }
-  @Override public IntParam maxRowsPerModel() { return maxRowsPerModel; }
-  @Override public LongParam seed() { return seed; }
-
-  public OneClassSvmDetector setNu(double v) { set(nu, v); return this; }
-  public OneClassSvmDetector setGamma(String v) { set(gamma, v); return this; }
-  public OneClassSvmDetector setTol(double v) { set(tol, v); return this; }
-  public OneClassSvmDetector setNumModels(int v) { set(numModels, v); return this; }
-  public OneClassSvmDetector setMaxRowsPerModel(int v) { set(maxRowsPerModel, v); return this; }
-  public OneClassSvmDetector setSeed(long v) { set(seed, v); return this; }
-  public OneClassSvmDetector setContamination(double v) { set(contamination(), v); return this; }
-  public OneClassSvmDetector setThresholdStrategy(String v) { set(thresholdStrategy(), v); return this; }
+  public OneClassSvmDetector setNu(double v) { return setParam(nu(), v); }
+  public OneClassSvmDetector setGamma(String v) { return setParam(gamma(), v); }
+  public OneClassSvmDetector setTol(double v) { return setParam(tol(), v); }
+  public OneClassSvmDetector setNumModels(int v) { return setParam(numModels(), v); }
+  public OneClassSvmDetector setMaxRowsPerModel(int v) { return setParam(maxRowsPerModel(), v); }
+  public OneClassSvmDetector setSeed(long v) { return setParam(seed(), v); }
 
   @Override
   protected OneClassSvmModel train(Dataset<Row> features, long numRows) {
@@ -148,11 +119,6 @@ public class OneClassSvmDetector extends AnomalyDetector<OneClassSvmModel> imple
       seen++;
     }
     return sample.toArray(new double[0][]);
-  }
-
-  @Override
-  public OneClassSvmDetector copy(ParamMap extra) {
-    return (OneClassSvmDetector) defaultCopy(extra);
   }
 
   public static MLReader<OneClassSvmDetector> read() {

@@ -7,12 +7,7 @@ import io.vigil.persist.ParquetArrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
@@ -27,40 +22,14 @@ import org.apache.spark.sql.types.StructType;
  */
 public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements OneClassSvmParams {
 
-  private final DoubleParam nu;
-  private final Param<String> gamma;
-  private final DoubleParam tol;
-  private final IntParam numModels;
-  private final IntParam maxRowsPerModel;
-  private final LongParam seed;
-
   private final SvmMember[] members;
   private final double gammaValue;
 
   OneClassSvmModel(String uid, SvmMember[] members, double gammaValue, int width) {
     super(uid);
-    nu = OneClassSvmParams.nu(this);
-    gamma = OneClassSvmParams.gamma(this);
-    tol = OneClassSvmParams.tol(this);
-    numModels = OneClassSvmParams.numModels(this);
-    maxRowsPerModel = OneClassSvmParams.maxRowsPerModel(this);
-    seed = OneClassSvmParams.seed(this);
-    OneClassSvmParams.setSvmDefaults(this);
     this.members = members;
     this.gammaValue = gammaValue;
     set(numFeatures(), width);
-  }
-
-  @Override public DoubleParam nu() { return nu; }
-  @Override public Param<String> gamma() { return gamma; }
-  @Override public DoubleParam tol() { return tol; }
-  @Override public IntParam numModels() { return numModels; }
-  @Override public IntParam maxRowsPerModel() { return maxRowsPerModel; }
-  @Override public LongParam seed() { return seed; }
-
-  @Override
-  public String detectorName() {
-    return OneClassSvmDetector.NAME;
   }
 
   public int numMembers() {
@@ -144,58 +113,29 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
     return copyValues(new OneClassSvmModel(uid(), members, gammaValue, getNumFeatures()), extra).setParent(parent());
   }
 
+  /** Metadata (with the resolved gamma) + one Parquet row per member: intercept, weights, support vectors. */
   @Override
   public MLWriter write() {
-    return new Writer(this);
+    return new ModelPersistence.SealedWriter(this, Map.of("gammaValue", gammaValue, "numMembers", members.length),
+        (path, spark) -> {
+          List<Row> rows = new ArrayList<>();
+          for (int i = 0; i < members.length; i++) {
+            SvmMember m = members[i];
+            List<List<Double>> vectors = new ArrayList<>();
+            for (double[] v : m.vectors) {
+              vectors.add(ParquetArrays.boxed(v));
+            }
+            rows.add(RowFactory.create(i, m.intercept, ParquetArrays.boxed(m.weights), vectors));
+          }
+          spark.createDataFrame(rows, DATA_SCHEMA).coalesce(1).write().parquet(ModelPersistence.dataPath(path));
+        });
   }
 
   public static MLReader<OneClassSvmModel> read() {
-    return new Reader();
-  }
-
-  public static OneClassSvmModel load(String path) {
-    return read().load(path);
-  }
-
-  private static final StructType DATA_SCHEMA = new StructType()
-      .add("member", DataTypes.IntegerType, false)
-      .add("intercept", DataTypes.DoubleType, false)
-      .add("weights", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
-      .add("vectors", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false), false);
-
-  /** Metadata (with the resolved gamma) + one Parquet row per member: intercept, weights, support vectors. */
-  static final class Writer extends MLWriter {
-    private final OneClassSvmModel model;
-
-    Writer(OneClassSvmModel model) {
-      this.model = model;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      List<Row> rows = new ArrayList<>();
-      for (int i = 0; i < model.members.length; i++) {
-        SvmMember m = model.members[i];
-        List<List<Double>> vectors = new ArrayList<>();
-        for (double[] v : m.vectors) {
-          vectors.add(ParquetArrays.boxed(v));
-        }
-        rows.add(RowFactory.create(i, m.intercept, ParquetArrays.boxed(m.weights), vectors));
-      }
-      sparkSession().createDataFrame(rows, DATA_SCHEMA).coalesce(1).write().parquet(ModelPersistence.dataPath(path));
-      ModelPersistence.saveMetadata(model, path, sc(), Map.of("detector", OneClassSvmDetector.NAME,
-          "gammaValue", model.gammaValue, "numMembers", model.members.length));
-      ModelPersistence.writeChecksums(path, sc());
-    }
-  }
-
-  static final class Reader extends MLReader<OneClassSvmModel> {
-    @Override
-    public OneClassSvmModel load(String path) {
-      DefaultParamsReader.Metadata metadata = ModelPersistence.loadMetadata(path, sc(), OneClassSvmModel.class);
+    return ModelPersistence.reader(OneClassSvmModel.class, (metadata, path, spark) -> {
       double g = ModelPersistence.fields(metadata).path("gammaValue").asDouble(Double.NaN);
       int width = ModelPersistence.numFeatures(metadata, path);
-      List<Row> rows = sparkSession().read().parquet(ModelPersistence.dataPath(path)).orderBy("member").collectAsList();
+      List<Row> rows = spark.read().parquet(ModelPersistence.dataPath(path)).orderBy("member").collectAsList();
       SvmMember[] members = new SvmMember[rows.size()];
       for (int i = 0; i < members.length; i++) {
         Row r = rows.get(i);
@@ -214,11 +154,19 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
         throw new IllegalArgumentException("The model at " + path + " is incomplete: gamma " + g + ", "
             + members.length + " members.");
       }
-      OneClassSvmModel model = new OneClassSvmModel(metadata.uid(), members, g, width);
-      ModelPersistence.setParams(metadata, model);
-      return model;
-    }
+      return new OneClassSvmModel(metadata.uid(), members, g, width);
+    });
   }
+
+  public static OneClassSvmModel load(String path) {
+    return read().load(path);
+  }
+
+  private static final StructType DATA_SCHEMA = new StructType()
+      .add("member", DataTypes.IntegerType, false)
+      .add("intercept", DataTypes.DoubleType, false)
+      .add("weights", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+      .add("vectors", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false), false);
 
   /** The members, for tests in this package. */
   SvmMember[] members() {

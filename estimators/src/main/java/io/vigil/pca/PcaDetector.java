@@ -1,8 +1,5 @@
 package io.vigil.pca;
 
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -19,13 +16,7 @@ import io.vigil.core.AnomalyDetector;
  * <p>Distributed: each partition sums its rows and their centred outer products on the executors;
  * only those d x d sums reach the driver, for a deterministic eigendecomposition ({@link Covariance}).
  */
-public class PcaDetector extends AnomalyDetector<PcaModel> implements PcaParams {
-
-  public static final String NAME = "pca";
-
-  private final IntParam k;
-  private final DoubleParam varianceExplained;
-  private final Param<String> scoreMode;
+public class PcaDetector extends AnomalyDetector<PcaModel, PcaDetector> implements PcaParams {
 
   public PcaDetector() {
     this(Identifiable$.MODULE$.randomUID(NAME));
@@ -33,26 +24,11 @@ public class PcaDetector extends AnomalyDetector<PcaModel> implements PcaParams 
 
   public PcaDetector(String uid) {
     super(uid);
-    k = PcaParams.k(this);
-    varianceExplained = PcaParams.varianceExplained(this);
-    scoreMode = PcaParams.scoreMode(this);
-    PcaParams.setPcaDefaults(this);
   }
 
-  @Override public IntParam k() { return k; }
-  @Override public DoubleParam varianceExplained() { return varianceExplained; }
-  @Override public Param<String> scoreMode() { return scoreMode; }
-
-  public PcaDetector setK(int value) { set(k, value); return this; }
-  public PcaDetector setVarianceExplained(double value) { set(varianceExplained, value); return this; }
-  public PcaDetector setScoreMode(String value) { set(scoreMode, value); return this; }
-  public PcaDetector setFeaturesCol(String value) { set(featuresCol(), value); return this; }
-  public PcaDetector setScoreCol(String value) { set(scoreCol(), value); return this; }
-  public PcaDetector setPredictionCol(String value) { set(predictionCol(), value); return this; }
-  public PcaDetector setThresholdStrategy(String value) { set(thresholdStrategy(), value); return this; }
-  public PcaDetector setContamination(double value) { set(contamination(), value); return this; }
-  public PcaDetector setThresholdSigmas(double value) { set(thresholdSigmas(), value); return this; }
-  public PcaDetector setThreshold(double value) { set(threshold(), value); return this; }
+  public PcaDetector setK(int value) { return setParam(k(), value); }
+  public PcaDetector setVarianceExplained(double value) { return setParam(varianceExplained(), value); }
+  public PcaDetector setScoreMode(String value) { return setParam(scoreMode(), value); }
 
   @Override
   protected PcaModel train(Dataset<Row> features, long numRows) {
@@ -111,11 +87,6 @@ public class PcaDetector extends AnomalyDetector<PcaModel> implements PcaParams 
       }
     }
     return d;
-  }
-
-  @Override
-  public PcaDetector copy(org.apache.spark.ml.param.ParamMap extra) {
-    return (PcaDetector) defaultCopy(extra);
   }
 
   public static MLReader<PcaDetector> read() {

@@ -10,11 +10,7 @@ import org.apache.spark.ml.linalg.Matrix;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
@@ -26,10 +22,6 @@ import org.apache.spark.sql.types.StructType;
 /** A fitted PCA detector: the training mean, the kept principal components and their variances. */
 public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
 
-  private final IntParam k;
-  private final DoubleParam varianceExplained;
-  private final Param<String> scoreMode;
-
   private final double[] mean;
   private final double[][] components;
   private final double[] eigenvalues;
@@ -39,10 +31,6 @@ public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
   PcaModel(String uid, double[] mean, double[][] components, double[] eigenvalues, double residualVariance,
       double[] explainedVariance) {
     super(uid);
-    k = PcaParams.k(this);
-    varianceExplained = PcaParams.varianceExplained(this);
-    scoreMode = PcaParams.scoreMode(this);
-    PcaParams.setPcaDefaults(this);
     this.mean = mean;
     this.components = components;
     this.eigenvalues = eigenvalues;
@@ -51,16 +39,7 @@ public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
     set(numFeatures(), mean.length);
   }
 
-  @Override public IntParam k() { return k; }
-  @Override public DoubleParam varianceExplained() { return varianceExplained; }
-  @Override public Param<String> scoreMode() { return scoreMode; }
-
-  public PcaModel setScoreMode(String value) { return setParam(scoreMode, value); }
-
-  @Override
-  public String detectorName() {
-    return PcaDetector.NAME;
-  }
+  public PcaModel setScoreMode(String value) { return setParam(scoreMode(), value); }
 
   /** The number of principal components kept. */
   public int numComponents() {
@@ -91,59 +70,27 @@ public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
     return copyValues(copied, extra).setParent(parent());
   }
 
+  /** Metadata JSON + one Parquet row: mean, components (k x d), eigenvalues, residual variance. */
   @Override
   public MLWriter write() {
-    return new Writer(this);
-  }
-
-  public static MLReader<PcaModel> read() {
-    return new Reader();
-  }
-
-  public static PcaModel load(String path) {
-    return read().load(path);
-  }
-
-  private static final StructType DATA_SCHEMA = new StructType()
-      .add("mean", SQLDataTypes.VectorType(), false)
-      .add("components", SQLDataTypes.MatrixType(), false)
-      .add("eigenvalues", SQLDataTypes.VectorType(), false)
-      .add("residualVariance", DataTypes.DoubleType, false)
-      .add("explainedVariance", SQLDataTypes.VectorType(), false);
-
-  /** Metadata JSON + one Parquet row: mean, components (k x d), eigenvalues, residual variance. */
-  static final class Writer extends MLWriter {
-    private final PcaModel model;
-
-    Writer(PcaModel model) {
-      this.model = model;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      ModelPersistence.saveMetadata(model, path, sc(),
-          Map.of("detector", PcaDetector.NAME, "numComponents", model.numComponents()));
-      int kept = model.components.length;
-      int d = model.mean.length;
+    return new ModelPersistence.SealedWriter(this, Map.of("numComponents", numComponents()), (path, spark) -> {
+      int kept = components.length;
+      int d = mean.length;
       double[] rowMajor = new double[kept * d];
       for (int j = 0; j < kept; j++) {
-        System.arraycopy(model.components[j], 0, rowMajor, j * d, d);
+        System.arraycopy(components[j], 0, rowMajor, j * d, d);
       }
       // DenseMatrix is column-major; transposed = true reads the array row-major.
       Matrix pcs = new DenseMatrix(kept, d, rowMajor, true);
-      Row row = RowFactory.create(Vectors.dense(model.mean), pcs, Vectors.dense(model.eigenvalues),
-          model.residualVariance, Vectors.dense(model.explainedVariance));
-      sparkSession().createDataFrame(List.of(row), DATA_SCHEMA).repartition(1)
-          .write().parquet(ModelPersistence.dataPath(path));
-      ModelPersistence.writeChecksums(path, sc());
-    }
+      Row row = RowFactory.create(Vectors.dense(mean), pcs, Vectors.dense(eigenvalues), residualVariance,
+          Vectors.dense(explainedVariance));
+      spark.createDataFrame(List.of(row), DATA_SCHEMA).repartition(1).write().parquet(ModelPersistence.dataPath(path));
+    });
   }
 
-  static final class Reader extends MLReader<PcaModel> {
-    @Override
-    public PcaModel load(String path) {
-      DefaultParamsReader.Metadata metadata = ModelPersistence.loadMetadata(path, sc(), PcaModel.class);
-      Row row = sparkSession().read().parquet(ModelPersistence.dataPath(path)).first();
+  public static MLReader<PcaModel> read() {
+    return ModelPersistence.reader(PcaModel.class, (metadata, path, spark) -> {
+      Row row = spark.read().parquet(ModelPersistence.dataPath(path)).first();
       double[] mean = ((Vector) row.getAs("mean")).toArray();
       Matrix pcs = row.getAs("components");
       int kept = pcs.numRows();
@@ -158,11 +105,19 @@ public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
           components[j][i] = pcs.apply(j, i);
         }
       }
-      PcaModel model = new PcaModel(metadata.uid(), mean, components,
-          ((Vector) row.getAs("eigenvalues")).toArray(), row.getAs("residualVariance"),
-          ((Vector) row.getAs("explainedVariance")).toArray());
-      ModelPersistence.setParams(metadata, model);
-      return model;
-    }
+      return new PcaModel(metadata.uid(), mean, components, ((Vector) row.getAs("eigenvalues")).toArray(),
+          row.getAs("residualVariance"), ((Vector) row.getAs("explainedVariance")).toArray());
+    });
   }
+
+  public static PcaModel load(String path) {
+    return read().load(path);
+  }
+
+  private static final StructType DATA_SCHEMA = new StructType()
+      .add("mean", SQLDataTypes.VectorType(), false)
+      .add("components", SQLDataTypes.MatrixType(), false)
+      .add("eigenvalues", SQLDataTypes.VectorType(), false)
+      .add("residualVariance", DataTypes.DoubleType, false)
+      .add("explainedVariance", SQLDataTypes.VectorType(), false);
 }

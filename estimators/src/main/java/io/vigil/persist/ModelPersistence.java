@@ -9,7 +9,13 @@ import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
+import io.vigil.core.DetectorParams;
+import java.util.function.BiConsumer;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
@@ -30,12 +36,73 @@ import scala.Option;
  */
 public final class ModelPersistence {
 
-  /** The model format this code writes; readers accept 1..FORMAT_VERSION. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The model format this code writes and reads. Format 2: every param defined once (the forest's
+   * {@code randomSeed} became {@code seed}), validation figures and the training-score baseline on the model.
+   */
+  public static final int FORMAT_VERSION = 2;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ModelPersistence() {}
+
+  /**
+   * The one way a Vigil model is written: metadata (Spark's, with {@code detector}, {@code vigilFormat} and
+   * {@code extra}), then its data ({@code data} writes under the model's path), then the seal
+   * ({@code checksums.json}) last, so a model whose writing stopped half way is refused on load.
+   */
+  public static final class SealedWriter extends MLWriter {
+    private final DetectorParams model;
+    private final Map<String, ?> extra;
+    private final BiConsumer<String, SparkSession> data;
+
+    public SealedWriter(DetectorParams model, Map<String, ?> extra, BiConsumer<String, SparkSession> data) {
+      this.model = model;
+      this.extra = extra;
+      this.data = data;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("detector", model.detectorName());
+      fields.putAll(extra);
+      saveMetadata(model, path, sc(), fields);
+      data.accept(path, sparkSession());
+      writeChecksums(path, sc());
+    }
+  }
+
+  /** Builds a model from its checked metadata and its path (the reader sets the saved params after). */
+  @FunctionalInterface
+  public interface ModelBuilder<M> {
+    M build(DefaultParamsReader.Metadata metadata, String path, SparkSession spark);
+  }
+
+  /**
+   * The one way a Vigil model is read: seal, class and format checked ({@link #loadMetadata}), the model
+   * built from its data, then the saved params set on it.
+   */
+  public static <M extends Params> MLReader<M> reader(Class<M> modelClass, ModelBuilder<M> builder) {
+    return new MLReader<M>() {
+      @Override
+      public M load(String path) {
+        DefaultParamsReader.Metadata metadata = loadMetadata(path, sc(), modelClass);
+        M model = builder.build(metadata, path, sparkSession());
+        setParams(metadata, model);
+        return model;
+      }
+    };
+  }
+
+  /** Saves a stage (a detector, a model) to {@code path}, naming the path on failure. */
+  public static void save(MLWritable stage, String path) {
+    try {
+      stage.write().save(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot save to " + path, e);
+    }
+  }
 
   /** Writes {@code path/metadata} for {@code instance} with {@code extra} fields added. */
   public static void saveMetadata(Params instance, String path, SparkContext sc, Map<String, ?> extra) {
@@ -60,13 +127,20 @@ public final class ModelPersistence {
       requireClass(DefaultParamsReader$.MODULE$.loadMetadata(path, sc, ""), path, expectedClass);
     }
     verifyChecksums(path, sc);
+    return loadUnsealedMetadata(path, sc, expectedClass);
+  }
+
+  /** As {@link #loadMetadata} without the seal: for unfitted detectors, which hold no model data. */
+  public static DefaultParamsReader.Metadata loadUnsealedMetadata(String path, SparkContext sc, Class<?> expectedClass) {
+    requireExists(path, sc);
     DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sc, "");
     requireClass(metadata, path, expectedClass);
     int format = fields(metadata).path("vigilFormat").asInt(-1);
-    if (format < 1 || format > FORMAT_VERSION) {
+    if (format != FORMAT_VERSION) {
       throw new IllegalArgumentException(String.format(
-          "The model at %s has vigilFormat %d; this Vigil reads formats 1 to %d. Load it with the Vigil"
-              + " release that wrote it, or retrain.", path, format, FORMAT_VERSION));
+          "The model at %s has vigilFormat %d; this Vigil reads format %d only (its params changed). Retrain"
+              + " it with this Vigil (vigil train), or load it with the Vigil release that wrote it.",
+          path, format, FORMAT_VERSION));
     }
     return metadata;
   }

@@ -39,47 +39,21 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 public class SequenceDetector extends NeuralDetector<SequenceModel, SequenceDetector> implements SequenceParams {
 
-  public static final String NAME = "seq2seq";
-
-  private final IntParam hiddenSize;
-  private final Param<String> entityCol;
-  private final Param<String> orderCol;
-  private final IntParam windowLength;
-  private final IntParam windowStride;
-  private final DoubleParam maxGap;
-  private final Param<String> windowScore;
-
   public SequenceDetector() {
     this(Identifiable$.MODULE$.randomUID(NAME));
   }
 
   public SequenceDetector(String uid) {
     super(uid);
-    hiddenSize = SequenceParams.hiddenSize(this);
-    entityCol = SequenceParams.entityCol(this);
-    orderCol = SequenceParams.orderCol(this);
-    windowLength = SequenceParams.windowLength(this);
-    windowStride = SequenceParams.windowStride(this);
-    maxGap = SequenceParams.maxGap(this);
-    windowScore = SequenceParams.windowScore(this);
-    SequenceParams.setSequenceDefaults(this);
   }
 
-  @Override public IntParam hiddenSize() { return hiddenSize; }
-  @Override public Param<String> entityCol() { return entityCol; }
-  @Override public Param<String> orderCol() { return orderCol; }
-  @Override public IntParam windowLength() { return windowLength; }
-  @Override public IntParam windowStride() { return windowStride; }
-  @Override public DoubleParam maxGap() { return maxGap; }
-  @Override public Param<String> windowScore() { return windowScore; }
-
-  public SequenceDetector setHiddenSize(int v) { set(hiddenSize, v); return this; }
-  public SequenceDetector setEntityCol(String v) { set(entityCol, v); return this; }
-  public SequenceDetector setOrderCol(String v) { set(orderCol, v); return this; }
-  public SequenceDetector setWindowLength(int v) { set(windowLength, v); return this; }
-  public SequenceDetector setWindowStride(int v) { set(windowStride, v); return this; }
-  public SequenceDetector setMaxGap(double v) { set(maxGap, v); return this; }
-  public SequenceDetector setWindowScore(String v) { set(windowScore, v); return this; }
+  public SequenceDetector setHiddenSize(int v) { return setParam(hiddenSize(), v); }
+  public SequenceDetector setEntityCol(String v) { return setParam(entityCol(), v); }
+  public SequenceDetector setOrderCol(String v) { return setParam(orderCol(), v); }
+  public SequenceDetector setWindowLength(int v) { return setParam(windowLength(), v); }
+  public SequenceDetector setWindowStride(int v) { return setParam(windowStride(), v); }
+  public SequenceDetector setMaxGap(double v) { return setParam(maxGap(), v); }
+  public SequenceDetector setWindowScore(String v) { return setParam(windowScore(), v); }
 
   /**
    * LSTM encoder (last step) → repeated over the steps → LSTM decoder → {@code channels} values per step
@@ -127,11 +101,6 @@ public class SequenceDetector extends NeuralDetector<SequenceModel, SequenceDete
     Dataset<Row> windows = SequenceModel.windows(features, getFeaturesCol(), windowSpec());
     return new SequenceModel(uid(), NetworkTraining.train(this, windows, configuration(width, getWindowLength()),
         ParameterAveragingTrainer.Mode.FIT_SEQUENCE, width, uid()), width);
-  }
-
-  @Override
-  public SequenceDetector copy(ParamMap extra) {
-    return (SequenceDetector) defaultCopy(extra);
   }
 
   public static MLReader<SequenceDetector> read() {

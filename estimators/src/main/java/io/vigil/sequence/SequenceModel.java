@@ -32,38 +32,9 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
 
   private static final String WINDOW = "_vigil_window";
 
-  private final IntParam hiddenSize;
-  private final Param<String> entityCol;
-  private final Param<String> orderCol;
-  private final IntParam windowLength;
-  private final IntParam windowStride;
-  private final DoubleParam maxGap;
-  private final Param<String> windowScore;
-
   SequenceModel(String uid, byte[] network, int width) {
     super(uid, network);
-    hiddenSize = SequenceParams.hiddenSize(this);
-    entityCol = SequenceParams.entityCol(this);
-    orderCol = SequenceParams.orderCol(this);
-    windowLength = SequenceParams.windowLength(this);
-    windowStride = SequenceParams.windowStride(this);
-    maxGap = SequenceParams.maxGap(this);
-    windowScore = SequenceParams.windowScore(this);
-    SequenceParams.setSequenceDefaults(this);
     set(numFeatures(), width);
-  }
-
-  @Override public IntParam hiddenSize() { return hiddenSize; }
-  @Override public Param<String> entityCol() { return entityCol; }
-  @Override public Param<String> orderCol() { return orderCol; }
-  @Override public IntParam windowLength() { return windowLength; }
-  @Override public IntParam windowStride() { return windowStride; }
-  @Override public DoubleParam maxGap() { return maxGap; }
-  @Override public Param<String> windowScore() { return windowScore; }
-
-  @Override
-  public String detectorName() {
-    return SequenceDetector.NAME;
   }
 
   /**

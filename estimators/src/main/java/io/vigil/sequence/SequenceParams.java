@@ -5,7 +5,6 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.util.Identifiable;
 
 /**
  * Parameters of the sequence encoder–decoder: the LSTM width; the windowing of time-ordered rows
@@ -15,19 +14,48 @@ import org.apache.spark.ml.util.Identifiable;
  */
 public interface SequenceParams extends NeuralNetParams {
 
-  IntParam hiddenSize();
+  String NAME = "seq2seq";
 
-  Param<String> entityCol();
+  @Override
+  default String detectorName() {
+    return NAME;
+  }
 
-  Param<String> orderCol();
+  default IntParam hiddenSize() {
+    return defineParam("hiddenSize", 16, () -> new IntParam(uid(), "hiddenSize", "units of the encoder LSTM (its"
+        + " last state is the code) and of the decoder LSTM, >= 1", ParamValidators.gtEq(1)));
+  }
 
-  IntParam windowLength();
+  default Param<String> entityCol() {
+    return defineParam("entityCol", "", () -> new Param<>(uid(), "entityCol", "column whose values name separate"
+        + " series (windows never mix two); empty = all rows are one series"));
+  }
 
-  IntParam windowStride();
+  default Param<String> orderCol() {
+    return defineParam("orderCol", "", () -> new Param<>(uid(), "orderCol", "timestamp (or numeric) column that"
+        + " orders rows into windows; empty = each row's features are one sequence (the reference's"
+        + " row-as-sequence mode)"));
+  }
 
-  DoubleParam maxGap();
+  default IntParam windowLength() {
+    return defineParam("windowLength", 24, () -> new IntParam(uid(), "windowLength", "rows per window, >= 2",
+        ParamValidators.gtEq(2)));
+  }
 
-  Param<String> windowScore();
+  default IntParam windowStride() {
+    return defineParam("windowStride", 1, () -> new IntParam(uid(), "windowStride", "rows between the starts of two"
+        + " windows, >= 1", ParamValidators.gtEq(1)));
+  }
+
+  default DoubleParam maxGap() {
+    return defineParam("maxGap", 0.0, () -> new DoubleParam(uid(), "maxGap", "largest step between two rows of one"
+        + " window, in the order column's units (seconds for timestamps); 0 = no limit", ParamValidators.gtEq(0)));
+  }
+
+  default Param<String> windowScore() {
+    return defineParam("windowScore", "max", () -> new Param<>(uid(), "windowScore", "a row's score from its"
+        + " windows' scores: max or mean", ParamValidators.inArray(new String[] {"max", "mean"})));
+  }
 
   default int getHiddenSize() { return (Integer) getOrDefault(hiddenSize()); }
   default String getEntityCol() { return getOrDefault(entityCol()); }
@@ -45,49 +73,5 @@ public interface SequenceParams extends NeuralNetParams {
   /** The windowing, when {@link #windowed}. */
   default SequenceWindows.Spec windowSpec() {
     return new SequenceWindows.Spec(getEntityCol(), getOrderCol(), getWindowLength(), getWindowStride(), getMaxGap());
-  }
-
-  static IntParam hiddenSize(Identifiable p) {
-    return new IntParam(p.uid(), "hiddenSize", "units of the encoder LSTM (its last state is the code) and of the"
-        + " decoder LSTM, >= 1", ParamValidators.gtEq(1));
-  }
-
-  static Param<String> entityCol(Identifiable p) {
-    return new Param<>(p.uid(), "entityCol", "column whose values name separate series (windows never mix two);"
-        + " empty = all rows are one series");
-  }
-
-  static Param<String> orderCol(Identifiable p) {
-    return new Param<>(p.uid(), "orderCol", "timestamp (or numeric) column that orders rows into windows; empty ="
-        + " each row's features are one sequence (the reference's row-as-sequence mode)");
-  }
-
-  static IntParam windowLength(Identifiable p) {
-    return new IntParam(p.uid(), "windowLength", "rows per window, >= 2", ParamValidators.gtEq(2));
-  }
-
-  static IntParam windowStride(Identifiable p) {
-    return new IntParam(p.uid(), "windowStride", "rows between the starts of two windows, >= 1",
-        ParamValidators.gtEq(1));
-  }
-
-  static DoubleParam maxGap(Identifiable p) {
-    return new DoubleParam(p.uid(), "maxGap", "largest step between two rows of one window, in the order column's"
-        + " units (seconds for timestamps); 0 = no limit", ParamValidators.gtEq(0));
-  }
-
-  static Param<String> windowScore(Identifiable p) {
-    return new Param<>(p.uid(), "windowScore", "a row's score from its windows' scores: max or mean",
-        ParamValidators.inArray(new String[] {"max", "mean"}));
-  }
-
-  static void setSequenceDefaults(SequenceParams p) {
-    p.setDefault(p.hiddenSize(), 16);
-    p.setDefault(p.entityCol(), "");
-    p.setDefault(p.orderCol(), "");
-    p.setDefault(p.windowLength(), 24);
-    p.setDefault(p.windowStride(), 1);
-    p.setDefault(p.maxGap(), 0.0);
-    p.setDefault(p.windowScore(), "max");
   }
 }

@@ -26,31 +26,17 @@ import org.nd4j.linalg.activations.Activation;
  */
 public class VaeDetector extends NeuralDetector<VaeModel, VaeDetector> implements VaeParams {
 
-  public static final String NAME = "vae";
-
-  private final Param<String> encoderLayers;
-  private final IntParam latentSize;
-  private final IntParam numSamples;
-
   public VaeDetector() {
     this(Identifiable$.MODULE$.randomUID(NAME));
   }
 
   public VaeDetector(String uid) {
     super(uid);
-    encoderLayers = VaeParams.encoderLayers(this);
-    latentSize = VaeParams.latentSize(this);
-    numSamples = VaeParams.numSamples(this);
-    VaeParams.setVaeDefaults(this);
   }
 
-  @Override public Param<String> encoderLayers() { return encoderLayers; }
-  @Override public IntParam latentSize() { return latentSize; }
-  @Override public IntParam numSamples() { return numSamples; }
-
-  public VaeDetector setEncoderLayers(String v) { set(encoderLayers, v); return this; }
-  public VaeDetector setLatentSize(int v) { set(latentSize, v); return this; }
-  public VaeDetector setNumSamples(int v) { set(numSamples, v); return this; }
+  public VaeDetector setEncoderLayers(String v) { return setParam(encoderLayers(), v); }
+  public VaeDetector setLatentSize(int v) { return setParam(latentSize(), v); }
+  public VaeDetector setNumSamples(int v) { return setParam(numSamples(), v); }
 
   MultiLayerConfiguration configuration(int width) {
     int[] encoder = VaeParams.encoderSizes(getEncoderLayers(), width);
@@ -73,11 +59,6 @@ public class VaeDetector extends NeuralDetector<VaeModel, VaeDetector> implement
     int width = NetworkTraining.width(features);
     return new VaeModel(uid(), NetworkTraining.train(this, features, configuration(width),
         ParameterAveragingTrainer.Mode.PRETRAIN_FIRST_LAYER, uid()), width);
-  }
-
-  @Override
-  public VaeDetector copy(ParamMap extra) {
-    return (VaeDetector) defaultCopy(extra);
   }
 
   public static MLReader<VaeDetector> read() {

@@ -17,26 +17,9 @@ import org.apache.spark.sql.Row;
  */
 public class VaeModel extends NeuralModel<VaeModel> implements VaeParams {
 
-  private final Param<String> encoderLayers;
-  private final IntParam latentSize;
-  private final IntParam numSamples;
-
   VaeModel(String uid, byte[] network, int width) {
     super(uid, network);
-    encoderLayers = VaeParams.encoderLayers(this);
-    latentSize = VaeParams.latentSize(this);
-    numSamples = VaeParams.numSamples(this);
-    VaeParams.setVaeDefaults(this);
     set(numFeatures(), width);
-  }
-
-  @Override public Param<String> encoderLayers() { return encoderLayers; }
-  @Override public IntParam latentSize() { return latentSize; }
-  @Override public IntParam numSamples() { return numSamples; }
-
-  @Override
-  public String detectorName() {
-    return VaeDetector.NAME;
   }
 
   @Override

@@ -4,44 +4,37 @@ import io.vigil.dl4j.NeuralNetParams;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.util.Identifiable;
 
 /** Parameters of the variational autoencoder detector, plus the shared DL4J training params. */
 public interface VaeParams extends NeuralNetParams {
 
-  Param<String> encoderLayers();
+  String NAME = "vae";
 
-  IntParam latentSize();
+  @Override
+  default String detectorName() {
+    return NAME;
+  }
 
-  IntParam numSamples();
+  default Param<String> encoderLayers() {
+    return defineParam("encoderLayers", "", () -> new Param<>(uid(), "encoderLayers", "encoder hidden sizes, comma"
+        + " separated; the decoder mirrors them; empty = derived from the width d: 0.8d, 0.4d (rounded up)",
+        NeuralNetParams::isLayerList));
+  }
+
+  default IntParam latentSize() {
+    return defineParam("latentSize", 0, () -> new IntParam(uid(), "latentSize", "size of the latent code z, >= 0;"
+        + " 0 = max(2, 0.1d)", ParamValidators.gtEq(0)));
+  }
+
+  default IntParam numSamples() {
+    return defineParam("numSamples", 4, () -> new IntParam(uid(), "numSamples", "samples of z per row when"
+        + " estimating the reconstruction log-probability (the score), >= 1; drawn once from the seed and shared by"
+        + " every row, so a row's score depends on the row alone", ParamValidators.gtEq(1)));
+  }
 
   default String getEncoderLayers() { return getOrDefault(encoderLayers()); }
   default int getLatentSize() { return (Integer) getOrDefault(latentSize()); }
   default int getNumSamples() { return (Integer) getOrDefault(numSamples()); }
-
-  static Param<String> encoderLayers(Identifiable p) {
-    return new Param<>(p.uid(), "encoderLayers", "encoder hidden sizes, comma separated; the decoder mirrors"
-        + " them; empty = derived from the width d: 0.8d, 0.4d (rounded up)",
-        NeuralNetParams::isLayerList);
-  }
-
-  static IntParam latentSize(Identifiable p) {
-    return new IntParam(p.uid(), "latentSize", "size of the latent code z, >= 0; 0 = max(2, 0.1d)",
-        ParamValidators.gtEq(0));
-  }
-
-  static IntParam numSamples(Identifiable p) {
-    return new IntParam(p.uid(), "numSamples", "samples of z per row when estimating the reconstruction"
-        + " log-probability (the score), >= 1; drawn once from the seed and shared by every row, so a row's score"
-        + " depends on the row alone",
-        ParamValidators.gtEq(1));
-  }
-
-  static void setVaeDefaults(VaeParams p) {
-    p.setDefault(p.encoderLayers(), "");
-    p.setDefault(p.latentSize(), 0);
-    p.setDefault(p.numSamples(), 4);
-  }
 
   static int[] encoderSizes(String spec, int d) {
     if (!spec.isBlank()) {

@@ -163,16 +163,17 @@ class EnsembleDetectorTest extends SparkTestBase {
   void givenBadMembersOrWeights_whenFit_thenErrorsNameThem() {
     Dataset<Row> train = SyntheticData.lowRank(spark, 100, 0, 4, 1, 3);
     IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
-        () -> new EnsembleDetector().setMembers("pca").fit(train));
+        () -> new EnsembleDetector().setMemberDetectors(List.of(new PcaDetector())).fit(train));
     assertTrue(one.getMessage().contains("at least two members"), one.getMessage());
     IllegalArgumentException weights = assertThrows(IllegalArgumentException.class,
-        () -> new EnsembleDetector().setMembers("pca", "iforest").setWeights(1, 2, 3).fit(train));
+        () -> new EnsembleDetector().setMemberDetectors(List.of(new PcaDetector(), new IsolationForestDetector()))
+            .setWeights(1, 2, 3).fit(train));
     assertTrue(weights.getMessage().contains("3 values for 2 members"), weights.getMessage());
     IllegalArgumentException nested = assertThrows(IllegalArgumentException.class,
-        () -> new EnsembleDetector().setMemberDetectors(List.of("pca", "ensemble"), n -> Map.of()));
+        () -> new EnsembleDetector().setMemberDetectors(List.of(new PcaDetector(), new EnsembleDetector())));
     assertTrue(nested.getMessage().contains("cannot be a member"), nested.getMessage());
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-        () -> new EnsembleDetector().setMembers("pca", "lof").fit(train));
+        () -> io.vigil.detectors.Detectors.create("ensemble", Map.of("members", "pca,lof"), n -> Map.of()));
     assertTrue(unknown.getMessage().contains("Unknown detector 'lof'"), unknown.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new EnsembleDetector().setWeights(0, 0));
     assertThrows(IllegalArgumentException.class, () -> new EnsembleDetector().setWeights(1, -1));
@@ -189,5 +190,8 @@ class EnsembleDetectorTest extends SparkTestBase {
     assertEquals(2, ((PcaModel) model.memberModels().get(0)).numComponents());
     assertEquals(10, ((IsolationForestModel) model.memberModels().get(1)).getNumEstimators());
     assertTrue(!io.vigil.detectors.Detectors.parseList("all").contains("ensemble"));
+    IllegalArgumentException byNameOnly = assertThrows(IllegalArgumentException.class,
+        () -> io.vigil.detectors.Detectors.create("ensemble", Map.of()).fit(SyntheticData.lowRank(spark, 50, 0, 4, 1, 3)));
+    assertTrue(byNameOnly.getMessage().contains("setMemberDetectors"), byNameOnly.getMessage());
   }
 }

@@ -75,7 +75,7 @@ class IsolationForestDetectorTest extends SparkTestBase {
     Dataset<Row> train = SyntheticData.lowRank(spark, 2000, 20, 4, 2, 8);
     double[] a = orderedScores(new IsolationForestDetector().setNumEstimators(20).fit(train).transform(train));
     double[] b = orderedScores(new IsolationForestDetector().setNumEstimators(20).fit(train).transform(train));
-    double[] c = orderedScores(new IsolationForestDetector().setNumEstimators(20).setRandomSeed(7).fit(train).transform(train));
+    double[] c = orderedScores(new IsolationForestDetector().setNumEstimators(20).setSeed(7).fit(train).transform(train));
     assertArrayEquals(a, b, 0.0);
     assertTrue(!java.util.Arrays.equals(a, c));
   }

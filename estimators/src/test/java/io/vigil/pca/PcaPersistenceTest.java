@@ -53,7 +53,7 @@ class PcaPersistenceTest extends SparkTestBase {
     }
     assertArrayEquals(PcaDetectorTest.scores(model.transform(data)), PcaDetectorTest.scores(loaded.transform(data)), 0.0);
     String metadata = Files.readString(dir.resolve("pca/metadata/part-00000"), StandardCharsets.UTF_8);
-    assertTrue(metadata.contains("\"vigilFormat\":1"), metadata);
+    assertTrue(metadata.contains("\"vigilFormat\":" + io.vigil.persist.ModelPersistence.FORMAT_VERSION), metadata);
   }
 
   @Test
@@ -79,19 +79,23 @@ class PcaPersistenceTest extends SparkTestBase {
     assertTrue(e.getMessage().contains("saved by io.vigil.pca.PcaDetector, not io.vigil.pca.PcaModel"), e.getMessage());
   }
 
-  @Test
-  void givenNewerFormatVersion_whenLoaded_thenRefusedWithReason() throws IOException {
-    String path = dir.resolve("newer").toString();
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 99})
+  void givenOlderOrNewerFormatVersion_whenLoaded_thenRefusedSayingToRetrain(int format) throws IOException {
+    String path = dir.resolve("format-" + format).toString();
     new PcaDetector().setK(1).fit(SyntheticData.lowRank(spark, 30, 0, 3, 1, 1)).write().save(path);
-    Path metadata = dir.resolve("newer/metadata/part-00000");
-    Files.writeString(metadata, Files.readString(metadata).replace("\"vigilFormat\":1", "\"vigilFormat\":99"));
-    try (Stream<Path> crc = Files.list(dir.resolve("newer/metadata"))) {
+    Path metadata = dir.resolve("format-" + format + "/metadata/part-00000");
+    Files.writeString(metadata, Files.readString(metadata).replace(
+        "\"vigilFormat\":" + io.vigil.persist.ModelPersistence.FORMAT_VERSION, "\"vigilFormat\":" + format));
+    try (Stream<Path> crc = Files.list(dir.resolve("format-" + format + "/metadata"))) {
       crc.filter(p -> p.getFileName().toString().endsWith(".crc")).forEach(p -> p.toFile().delete());
     }
     // Re-seal, as a newer Vigil would have: the version check, not the checksum, must refuse it.
     io.vigil.persist.ModelPersistence.writeChecksums(path, spark.sparkContext());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PcaModel.load(path));
-    assertTrue(e.getMessage().contains("vigilFormat 99; this Vigil reads formats 1 to 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("vigilFormat " + format + "; this Vigil reads format "
+        + io.vigil.persist.ModelPersistence.FORMAT_VERSION + " only"), e.getMessage());
+    assertTrue(e.getMessage().contains("Retrain"), e.getMessage());
   }
 
   @Test
