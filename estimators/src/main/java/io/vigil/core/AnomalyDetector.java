@@ -13,7 +13,7 @@ import org.apache.spark.storage.StorageLevel;
  * A detector: learns normal behaviour from (mostly) normal rows and returns an {@link AnomalyModel}
  * whose threshold is already set from the training scores (thresholdStrategy 'contamination' or
  * 'meanStd'), or as given ('fixed'). Labelled strategies ('maxF1', 'maxAccuracy') are applied
- * afterwards with {@link Thresholds#tune} on validation rows, never on test rows.
+ * afterwards on validation rows by {@code io.vigil.pipeline.AnomalyPipeline}, never on test rows.
  *
  * <p>Subclasses implement only {@link #train}; validation, caching, training facts and the threshold
  * are handled here once.

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.DoubleArrayParam;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
@@ -78,6 +79,58 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     return defineParam("featureMeans", null, () -> new DoubleArrayParam(this, "featureMeans",
         "each feature's mean over the training rows, in vector order (set by fit): the baseline a"
             + " perturbation explanation puts in a feature's place"));
+  }
+
+  /** Figures of the rows the threshold (and an ensemble's weights) were chosen on: set by AnomalyPipeline. */
+  public DoubleParam validationRocAuc() {
+    return defineParam("validationRocAuc", null, () -> new DoubleParam(uid, "validationRocAuc",
+        "ROC AUC of the scores on the labelled validation rows (set by AnomalyPipeline; unset without them)"));
+  }
+
+  public DoubleParam validationPrAuc() {
+    return defineParam("validationPrAuc", null, () -> new DoubleParam(uid, "validationPrAuc",
+        "average precision on the labelled validation rows (set by AnomalyPipeline)"));
+  }
+
+  public DoubleParam validationBestF1() {
+    return defineParam("validationBestF1", null, () -> new DoubleParam(uid, "validationBestF1",
+        "the best F1 over thresholds on the labelled validation rows (set by AnomalyPipeline)"));
+  }
+
+  public LongParam numValidationRows() {
+    return defineParam("numValidationRows", null, () -> new LongParam(uid, "numValidationRows",
+        "labelled validation rows the figures were computed on (set by AnomalyPipeline)"));
+  }
+
+  /** The training-score distribution later runs' drift (PSI) is measured against: set by AnomalyPipeline. */
+  public DoubleArrayParam trainScoreEdges() {
+    return defineParam("trainScoreEdges", null, () -> new DoubleArrayParam(this, "trainScoreEdges",
+        "interior bin edges of the training scores (their distinct deciles): the drift baseline's bins"));
+  }
+
+  public DoubleArrayParam trainScoreShares() {
+    return defineParam("trainScoreShares", null, () -> new DoubleArrayParam(this, "trainScoreShares",
+        "share of the training scores in each bin of trainScoreEdges (one more than the edges)"));
+  }
+
+  public DoubleParam trainShareFlagged() {
+    return defineParam("trainShareFlagged", null, () -> new DoubleParam(uid, "trainShareFlagged",
+        "share of the training rows at or above the threshold: the share a run is expected to flag"));
+  }
+
+  /** Records the validation figures (see {@link #validationRocAuc}). */
+  public M setValidationFigures(double rocAuc, double prAuc, double bestF1, long rows) {
+    set(validationRocAuc(), rocAuc);
+    set(validationPrAuc(), prAuc);
+    set(validationBestF1(), bestF1);
+    return setParam(numValidationRows(), rows);
+  }
+
+  /** Records the drift baseline (see {@link #trainScoreEdges}). */
+  public M setTrainingScoreBaseline(double[] edges, double[] shares, double shareFlagged) {
+    set(trainScoreEdges(), edges);
+    set(trainScoreShares(), shares);
+    return setParam(trainShareFlagged(), shareFlagged);
   }
 
   /** The training rows' feature means (set by fit); an error naming the model when it was saved without them. */
@@ -250,7 +303,7 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     double t = getThreshold();
     if (Double.isNaN(t)) {
       throw new IllegalStateException("Model " + uid + " has no threshold; fit it through its detector,"
-          + " call setThreshold, or choose one with Thresholds.tune on labelled validation rows.");
+          + " call setThreshold, or or choose one on labelled validation rows with AnomalyPipeline.");
     }
     return score(dataset).withColumn(getPredictionCol(),
         when(col(getScoreCol()).geq(lit(t)), lit(1.0)).otherwise(lit(0.0)));

@@ -56,7 +56,7 @@ public interface DetectorParams extends Params {
         "how the threshold is chosen: 'contamination' (the (1 - contamination) quantile of the training"
             + " scores), 'meanStd' (mean + thresholdSigmas * stddev of the training scores), 'fixed' (the"
             + " threshold param as given), 'maxF1' or 'maxAccuracy' (best on labelled validation rows, chosen"
-            + " by AnomalyPipeline or Thresholds.tune after fit; until then the contamination quantile stands in)",
+            + " by AnomalyPipeline after fit; until then the contamination quantile stands in)",
         ParamValidators.inArray(SharedParams.THRESHOLD_STRATEGIES)));
   }
 

@@ -14,10 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.ml.param.DoubleArrayParam;
-import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
@@ -56,6 +55,28 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
           memberModels.size()));
     }
     return setParam(weights(), v);
+  }
+
+  /** Figures of the rows tuneHoldOut chose the weights on (set by AnomalyPipeline). */
+  public DoubleParam tuningRocAuc() {
+    return defineParam("tuningRocAuc", null, () -> new DoubleParam(uid(), "tuningRocAuc",
+        "ROC AUC of the chosen weights on the tuneHoldOut rows (held-out training rows + labelled anomalies)"));
+  }
+
+  public LongParam numTuningNormalRows() {
+    return defineParam("numTuningNormalRows", null, () -> new LongParam(uid(), "numTuningNormalRows",
+        "held-out training rows the weights were chosen on (the normal side)"));
+  }
+
+  public LongParam numTuningAnomalyRows() {
+    return defineParam("numTuningAnomalyRows", null, () -> new LongParam(uid(), "numTuningAnomalyRows",
+        "validation rows labelled 1 the weights were chosen on (the anomalies)"));
+  }
+
+  public EnsembleModel setTuningFigures(double rocAuc, long normalRows, long anomalyRows) {
+    set(tuningRocAuc(), rocAuc);
+    set(numTuningNormalRows(), normalRows);
+    return setParam(numTuningAnomalyRows(), anomalyRows);
   }
 
   /** The member models, in members' order. */

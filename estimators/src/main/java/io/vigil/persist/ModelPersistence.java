@@ -244,6 +244,10 @@ public final class ModelPersistence {
   }
 
   /** SHA-256 of each file under root by relative path, skipping Hadoop's .crc side files and the seal. */
+  public static Map<String, String> fileChecksums(FileSystem fs, Path root) throws IOException {
+    return checksums(fs, root);
+  }
+
   private static Map<String, String> checksums(FileSystem fs, Path root) throws IOException {
     Map<String, String> sums = new java.util.TreeMap<>();
     org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(root, true);

@@ -43,7 +43,7 @@ class ThresholdsTest extends SparkTestBase {
     Dataset<Row> data = SyntheticData.lowRank(spark, 500, 0, 6, 2, 1);
     PcaModel model = new PcaDetector().setK(2).fit(data);
     Dataset<Row> val = model.scoreOnly(SyntheticData.lowRank(spark, 400, 40, 6, 2, 1));
-    double t = Thresholds.tune(model, val, "label", SharedParams.MAX_F1);
+    double t = io.vigil.pipeline.AnomalyPipeline.tuneThreshold(model, val, "label", SharedParams.MAX_F1);
     assertEquals(t, model.getThreshold(), 0.0);
     assertEquals(SharedParams.MAX_F1, model.getThresholdStrategy());
     long wrong = model.transform(SyntheticData.lowRank(spark, 400, 40, 6, 2, 1))
@@ -56,7 +56,7 @@ class ThresholdsTest extends SparkTestBase {
     Dataset<Row> data = SyntheticData.lowRank(spark, 100, 10, 4, 1, 2);
     PcaModel model = new PcaDetector().setK(1).fit(data);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Thresholds.tune(model, model.scoreOnly(data), "label", "meanStd"));
+        () -> io.vigil.pipeline.AnomalyPipeline.tuneThreshold(model, model.scoreOnly(data), "label", "meanStd"));
     assertTrue(e.getMessage().contains("maxF1 or maxAccuracy"), e.getMessage());
   }
 }

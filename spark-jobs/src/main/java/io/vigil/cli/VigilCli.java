@@ -5,6 +5,7 @@ import io.vigil.jobs.AdbenchSuite;
 import io.vigil.jobs.BenchJob;
 import io.vigil.jobs.EvaluateJob;
 import io.vigil.jobs.RunReport;
+import io.vigil.jobs.ScoreInfo;
 import io.vigil.jobs.JobConfig;
 import io.vigil.jobs.JobContext;
 import io.vigil.jobs.MetricTable;
@@ -136,14 +137,14 @@ public final class VigilCli {
         for (String d : detectors(ctx, a)) {
           TrainJob.Result r = TrainJob.run(ctx, d);
           System.out.printf("%s %s -> %s (threshold %.6g, %s)%n", d, r.version(), r.modelPath(),
-              r.info().get("threshold"), r.info().get("threshold_strategy"));
+              r.info().threshold(), r.info().thresholdStrategy());
         }
         break;
       case "score":
         for (String d : detectors(ctx, a)) {
-          Map<String, Object> info = ScoreJob.run(ctx, d, a.date, a.modelVersion);
-          System.out.printf("%s: %s rows scored (%s rejected) into %s, run_date=%s%n", d, info.get("rows_scored"),
-              info.get("rows_rejected"), info.get("table"), a.date);
+          ScoreInfo info = ScoreJob.run(ctx, d, a.date, a.modelVersion);
+          System.out.printf("%s: %s rows scored (%s rejected) into %s, run_date=%s%n", d, info.rowsScored(),
+              info.rowsRejected(), info.table(), a.date);
         }
         break;
       case "evaluate": {

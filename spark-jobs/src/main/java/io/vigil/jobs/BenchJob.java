@@ -76,7 +76,7 @@ public final class BenchJob {
       // Labelled thresholds need validation rows; the bench times the model itself.
       params.put("thresholdStrategy", SharedParams.CONTAMINATION);
       List<PipelineStage> stages = new ArrayList<>(ctx.featurePipeline(name).stages());
-      AnomalyDetector<?> detector = Detectors.create(name, params, ctx::detectorParams);
+      AnomalyDetector<?, ?> detector = Detectors.create(name, params, ctx::detectorParams);
       stages.add(detector);
       Pipeline pipeline = new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
       PipelineModel[] fitted = new PipelineModel[1];
@@ -90,7 +90,7 @@ public final class BenchJob {
       rows.add(trainRow);
       rows.add(row(c, name, "score", scoreRows, scoreSeconds, "parquet read+write (IO floor)", ioFloor));
       rows.add(scoreOnCachedFeatures(ctx, fitted[0], scoreInput, inputCols, scoreRows, ioFloor, repeat));
-      if (io.vigil.threshold.Thresholds.detectorOf(fitted[0]).explains()) {
+      if (io.vigil.pipeline.AnomalyPipeline.detectorOf(fitted[0]).explains()) {
         rows.add(explanationCost(ctx, fitted[0], scoreInput, repeat));
       }
       if (name.equals(OneClassSvmDetector.NAME)) {
@@ -114,10 +114,10 @@ public final class BenchJob {
    */
   static Map<String, Object> scoreOnCachedFeatures(JobContext ctx, PipelineModel fitted, String scoreInput,
       List<String> inputCols, long scoreRows, double ioFloor, int repeat) {
-    Dataset<Row> prepared = TrainJob.stagesBefore(fitted).transform(ctx.spark().read().parquet(scoreInput))
+    Dataset<Row> prepared = io.vigil.pipeline.AnomalyPipeline.featuresOf(fitted).transform(ctx.spark().read().parquet(scoreInput))
         .cache();
     prepared.count();
-    AnomalyModel<?> detector = io.vigil.threshold.Thresholds.detectorOf(fitted);
+    AnomalyModel<?> detector = io.vigil.pipeline.AnomalyPipeline.detectorOf(fitted);
     double seconds = median(repeat, () -> detector.transform(prepared)
         .select(detector.getScoreCol(), inputCols.toArray(new String[0])).write().format("noop")
         .mode(SaveMode.Overwrite).save());
@@ -135,10 +135,10 @@ public final class BenchJob {
    * against the same rows scored alone; ratio = explained time / score-only time.
    */
   static Map<String, Object> explanationCost(JobContext ctx, PipelineModel fitted, String scoreInput, int repeat) {
-    Dataset<Row> prepared = TrainJob.stagesBefore(fitted).transform(ctx.spark().read().parquet(scoreInput))
+    Dataset<Row> prepared = io.vigil.pipeline.AnomalyPipeline.featuresOf(fitted).transform(ctx.spark().read().parquet(scoreInput))
         .limit(EXPLAIN_BENCH_ROWS).cache();
     long n = prepared.count();
-    AnomalyModel<?> detector = io.vigil.threshold.Thresholds.detectorOf(fitted);
+    AnomalyModel<?> detector = io.vigil.pipeline.AnomalyPipeline.detectorOf(fitted);
     AnomalyModel<?> explaining = (AnomalyModel<?>) detector.copy(new org.apache.spark.ml.param.ParamMap()
         .put(detector.explainTopK(), 3));
     double plain = median(repeat, () -> detector.transform(prepared).select(detector.getScoreCol()).write()
@@ -161,7 +161,7 @@ public final class BenchJob {
    */
   static Map<String, Object> ocsvmEnsembleVersusSingleFit(JobContext ctx, Dataset<Row> trainRows,
       PipelineModel fitted, int repeat) {
-    Dataset<Row> features = TrainJob.stagesBefore(fitted).transform(trainRows).select("features").cache();
+    Dataset<Row> features = io.vigil.pipeline.AnomalyPipeline.featuresOf(fitted).transform(trainRows).select("features").cache();
     long n = features.count();
     Map<String, String> params = new LinkedHashMap<>(ctx.detectorParams(OneClassSvmDetector.NAME));
     params.put("thresholdStrategy", SharedParams.FIXED);
@@ -351,7 +351,7 @@ public final class BenchJob {
       return Double.NaN;
     }
     Dataset<Row> test = ctx.readChecked("test.path").valid();
-    AnomalyModel<?> detector = io.vigil.threshold.Thresholds.detectorOf(model);
+    AnomalyModel<?> detector = io.vigil.pipeline.AnomalyPipeline.detectorOf(model);
     return new AnomalyEvaluator().setScoreCol(detector.getScoreCol()).setLabelCol(ctx.labelCol())
         .evaluate(model.transform(test));
   }

@@ -26,16 +26,15 @@ public final class EnsembleSuite {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Map<String, Object> m : RunJob.run(ctx, detectors, runDate, false)) {
       String detector = (String) m.get("detector");
-      JsonNode info = wh.readJson(wh.modelDir(ctx.datasetKey(), detector, (String) m.get("model_version"))
-          + "/model-info.json");
+      ModelInfo info = ModelInfo.read(wh, wh.modelDir(ctx.datasetKey(), detector, (String) m.get("model_version")));
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("dataset", ctx.datasetKey());
       r.put("detector", detector);
       for (String metric : List.of("roc_auc", "pr_auc", "f1", "threshold", "n_train", "n_test")) {
         r.put(metric, m.get(metric));
       }
-      r.put("validation_roc_auc", info.path("validation_roc_auc").asDouble(Double.NaN));
-      r.put("weights", info.has("ensemble_weights") ? info.get("ensemble_weights").toString() : "");
+      r.put("validation_roc_auc", info.validationRocAuc());
+      r.put("weights", info.param("weights") != null ? info.param("weights").toString() : "");
       r.put("model_version", m.get("model_version"));
       rows.add(r);
     }

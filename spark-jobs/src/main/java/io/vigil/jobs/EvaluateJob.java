@@ -3,16 +3,17 @@ package io.vigil.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.eval.AnomalyEvaluator;
 import io.vigil.eval.Charts;
 import io.vigil.eval.Drift;
 import io.vigil.eval.EvaluationSummary;
+import io.vigil.pipeline.DetectorFacts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -80,15 +81,11 @@ public final class EvaluateJob {
     JobConfig c = ctx.config();
     Warehouse wh = ctx.warehouse();
     String reportDir = wh.reportDir(runDate, ctx.datasetKey(), detector);
-    String scoreInfoPath = reportDir + "/score-info.json";
-    if (!wh.exists(scoreInfoPath)) {
-      throw new IllegalArgumentException("No score run of " + detector + " for " + runDate + " (" + scoreInfoPath
-          + " is missing); run score first.");
-    }
-    JsonNode scoreInfo = wh.readJson(scoreInfoPath);
-    String version = scoreInfo.path("model_version").asText();
-    JsonNode modelInfo = wh.readJson(wh.modelDir(ctx.datasetKey(), detector, version) + "/model-info.json");
-    double threshold = modelInfo.path("threshold").asDouble();
+    ScoreInfo scoreInfo = ScoreInfo.read(wh, reportDir, detector, runDate);
+    String version = scoreInfo.modelVersion();
+    // the threshold and the drift baseline, from the model that scored the run
+    DetectorFacts model = DetectorFacts.of(PipelineModel.load(wh.modelDir(ctx.datasetKey(), detector, version)));
+    double threshold = model.threshold();
     ctx.describe("vigil-evaluate-" + detector, "Vigil evaluate " + detector + " for " + runDate);
 
     String table = wh.table(c.get("scores.table"));
@@ -116,8 +113,8 @@ public final class EvaluateJob {
       if (labelled) {
         summary = AnomalyEvaluator.summarize(scores, "score", ctx.labelCol(), threshold, 200, 50);
       }
-      double[] edges = doubles(modelInfo.path("train_score_edges"));
-      double[] expected = doubles(modelInfo.path("train_score_shares"));
+      double[] edges = model.trainScoreEdges();
+      double[] expected = model.trainScoreShares();
       double psi = edges == null || expected == null || n == 0 ? Double.NaN
           : Drift.psi(expected, Drift.shares(scores, "score", edges));
       m.put("psi", psi);
@@ -140,13 +137,12 @@ public final class EvaluateJob {
       m.put("n_test", n);
       m.put("n_test_anomalies", null);
     }
-    m.put("threshold_strategy", modelInfo.path("threshold_strategy").asText());
-    m.put("n_train", modelInfo.path("n_train").asLong());
+    m.put("threshold_strategy", model.thresholdStrategy());
+    m.put("n_train", model.numTrainingRows());
     m.put("n_flagged", flagged);
-    m.put("rows_rejected", scoreInfo.path("rows_rejected").asLong());
+    m.put("rows_rejected", scoreInfo.rowsRejected());
     m.put("share_flagged", n == 0 ? Double.NaN : (double) flagged / n);
-    m.put("expected_share_flagged", modelInfo.has("train_share_flagged")
-        ? modelInfo.path("train_share_flagged").asDouble() : Double.NaN);
+    m.put("expected_share_flagged", model.trainShareFlagged());
     m.put("retrained", retrained);
     m.putAll(events);
     m.put("evaluated_at", Instant.now().toString());
@@ -184,17 +180,6 @@ public final class EvaluateJob {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("events", r.getLong(0));
     out.put("events_flagged", r.isNullAt(1) ? 0L : r.getLong(1));
-    return out;
-  }
-
-  private static double[] doubles(JsonNode array) {
-    if (!array.isArray()) {
-      return null;
-    }
-    double[] out = new double[array.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = array.get(i).asDouble();
-    }
     return out;
   }
 

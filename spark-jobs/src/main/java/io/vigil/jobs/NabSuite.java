@@ -47,9 +47,8 @@ public final class NabSuite {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("series", s);
       r.put("rows", m.get("n_train"));
-      r.put("seq2seq_validation_roc_auc", ctx.warehouse().readJson(ctx.warehouse().modelDir(ctx.datasetKey(),
-          SequenceDetector.NAME, (String) m.get("model_version")) + "/model-info.json").path("validation_roc_auc")
-          .asDouble());
+      r.put("seq2seq_validation_roc_auc", ModelInfo.read(ctx.warehouse(), ctx.warehouse().modelDir(ctx.datasetKey(),
+          "seq2seq", (String) m.get("model_version"))).validationRocAuc());
       r.put("seq2seq_roc_auc", m.get("roc_auc"));
       r.put("seq2seq_pr_auc", m.get("pr_auc"));
       r.put("windows", m.get("events"));

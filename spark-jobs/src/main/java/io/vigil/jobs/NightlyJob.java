@@ -57,10 +57,10 @@ public final class NightlyJob {
       return "no model in the registry";
     }
     String version = wh.currentVersion(ctx.datasetKey(), detector);
-    JsonNode info = wh.readJson(wh.modelDir(ctx.datasetKey(), detector, version) + "/model-info.json");
+    ModelInfo info = ModelInfo.read(wh, wh.modelDir(ctx.datasetKey(), detector, version));
     int maxAge = Integer.parseInt(c.get("nightly.retrainEveryDays", "0"));
     if (maxAge > 0) {
-      LocalDate trained = Instant.parse(info.path("trained_at").asText()).atZone(ZoneOffset.UTC).toLocalDate();
+      LocalDate trained = Instant.parse(info.trainedAt()).atZone(ZoneOffset.UTC).toLocalDate();
       long age = ChronoUnit.DAYS.between(trained, LocalDate.parse(runDate));
       if (age >= maxAge) {
         return String.format("model %s is %d days old (retrainEveryDays = %d)", version, age, maxAge);

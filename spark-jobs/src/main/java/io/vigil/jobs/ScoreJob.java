@@ -3,12 +3,10 @@ package io.vigil.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.vigil.core.AnomalyModel;
 import io.vigil.data.InputCheck;
-import io.vigil.threshold.Thresholds;
+import io.vigil.pipeline.DetectorFacts;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.PipelineModel;
@@ -41,7 +39,7 @@ public final class ScoreJob {
 
   private ScoreJob() {}
 
-  public static Map<String, Object> run(JobContext ctx, String detector, String runDate, String version) {
+  public static ScoreInfo run(JobContext ctx, String detector, String runDate, String version) {
     JobConfig c = ctx.config();
     Warehouse wh = ctx.warehouse();
     String modelVersion = version != null ? version : wh.currentVersion(ctx.datasetKey(), detector);
@@ -51,7 +49,7 @@ public final class ScoreJob {
     }
     ctx.describe("vigil-score-" + detector, "Vigil score " + detector + " " + modelVersion + " for " + runDate);
     PipelineModel model = PipelineModel.load(modelPath);
-    AnomalyModel<?> detectorModel = Thresholds.detectorOf(model);
+    DetectorFacts detectorModel = DetectorFacts.of(model);
     String inputKey = c.has("score.path") ? "score.path" : "test.path";
     InputCheck.Result input = ctx.readChecked(inputKey);
     List<String> inputCols = Arrays.asList(input.valid().columns());
@@ -63,11 +61,10 @@ public final class ScoreJob {
     }
     List<Column> out = new ArrayList<>();
     inputCols.forEach(name -> out.add(col("`" + name + "`")));
-    out.add(col(detectorModel.getScoreCol()).as("score"));
-    out.add(col(detectorModel.getPredictionCol()).as("prediction"));
-    out.add(detectorModel.getExplainTopK() > 0
-        ? col(io.vigil.core.Explanations.topFeaturesCol(detectorModel.getScoreCol())).cast("array<string>")
-            .as("top_features")
+    out.add(col(detectorModel.scoreCol()).as("score"));
+    out.add(col(detectorModel.predictionCol()).as("prediction"));
+    out.add(detectorModel.topFeaturesCol() != null
+        ? col(detectorModel.topFeaturesCol()).cast("array<string>").as("top_features")
         : lit(null).cast("array<string>").as("top_features"));
     Dataset<Row> scored = model.transform(input.valid()).select(out.toArray(new Column[0]))
         .withColumn("detector", lit(detector))
@@ -83,18 +80,9 @@ public final class ScoreJob {
           "Vigil anomaly scores: the input rows, one partition per (run_date, detector)", COLUMN_COMMENTS);
     }
     long quarantined = Quarantine.write(ctx, inputKey, "score", runDate, input);
-    Map<String, Object> info = new LinkedHashMap<>();
-    info.put("detector", detector);
-    info.put("model_version", modelVersion);
-    info.put("run_date", runDate);
-    info.put("input", c.get(inputKey));
-    info.put("rows_in", input.rows());
-    info.put("rows_rejected", input.rejected());
-    info.put("rows_rejected_by_column", input.invalidByColumn());
-    info.put("rows_scored", rows);
-    info.put("rows_quarantined", quarantined);
-    info.put("table", table);
-    wh.writeJson(wh.reportDir(runDate, ctx.datasetKey(), detector) + "/score-info.json", info);
+    ScoreInfo info = new ScoreInfo(ScoreInfo.FORMAT_VERSION, detector, modelVersion, runDate, c.get(inputKey),
+        input.rows(), input.rejected(), input.invalidByColumn(), rows, quarantined, table);
+    info.write(wh, wh.reportDir(runDate, ctx.datasetKey(), detector));
     return info;
   }
 }

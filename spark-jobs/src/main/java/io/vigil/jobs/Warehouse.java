@@ -29,6 +29,12 @@ import org.apache.hadoop.fs.Path;
 public final class Warehouse {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Run records: snake_case keys; NaN written as the string "NaN" and read back as NaN. */
+  private static final ObjectMapper RECORDS = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+      .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+      .build();
 
   private final Path root;
   private final Configuration hadoop;
@@ -105,30 +111,16 @@ public final class Warehouse {
   }
 
   /**
-   * SHA-256 over the files under {@code dir} (relative path and content, in path order), except
-   * model-info.json: the registry's fingerprint of a model version.
+   * SHA-256 over the files under {@code dir} (each file's relative path and SHA-256, in path order, the walk
+   * the model seal makes), except model-info.json: the registry's fingerprint of a model version.
    */
   public String treeSha256(String dir) {
     try {
-      Path base = new Path(dir);
-      FileSystem fs = base.getFileSystem(hadoop);
-      java.util.TreeMap<String, Path> files = new java.util.TreeMap<>();
-      org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(base, true);
-      String prefix = fs.makeQualified(base).toString() + "/";
-      while (it.hasNext()) {
-        Path p = it.next().getPath();
-        String rel = p.toString().substring(prefix.length());
-        if (!rel.equals("model-info.json") && !p.getName().endsWith(".crc")) {
-          files.put(rel, p);
-        }
-      }
+      java.util.Map<String, String> sums = io.vigil.persist.ModelPersistence.fileChecksums(
+          new Path(dir).getFileSystem(hadoop), new Path(dir));
+      sums.remove(ModelInfo.FILE);
       java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-      for (java.util.Map.Entry<String, Path> e : files.entrySet()) {
-        md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
-        try (InputStream in = fs.open(e.getValue())) {
-          md.update(in.readAllBytes());
-        }
-      }
+      sums.forEach((file, sum) -> md.update((file + " " + sum + "\n").getBytes(StandardCharsets.UTF_8)));
       return java.util.HexFormat.of().formatHex(md.digest());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -225,6 +217,25 @@ public final class Warehouse {
       writeText(path, JSON.writeValueAsString(clean) + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes a run record (model-info.json, score-info.json) as indented JSON, keys in snake_case. */
+  public void writeRecord(String path, Record record) {
+    try {
+      writeText(path, RECORDS.writeValueAsString(record) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + path, e);
+    }
+  }
+
+  /** Reads a run record written by {@link #writeRecord}; an error naming the file when it does not parse. */
+  public <R extends Record> R readRecord(String path, Class<R> type) {
+    try {
+      return RECORDS.readValue(readText(path), type);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot read " + path + " as " + type.getSimpleName() + ": "
+          + e.getMessage(), e);
     }
   }
 

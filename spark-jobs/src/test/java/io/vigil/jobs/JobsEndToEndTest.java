@@ -168,10 +168,11 @@ class JobsEndToEndTest extends SparkTestBase {
     assertTrue(Files.readString(results.resolve("ensemble-synthetic_unit.md")).contains("| ensemble |"));
     // the weights were tuned on a quarter of the training rows held out, and the validation anomalies
     JobContext ctx = context(config);
-    JsonNode info = ctx.warehouse().readJson(ctx.warehouse().modelDir(ctx.datasetKey(), "ensemble",
-        ensemble.get("model_version").asText()) + "/model-info.json");
-    assertEquals(150.0, info.get("ensemble_tuning_normal_rows").asDouble(), 30.0, info.toString());
-    assertTrue(info.get("ensemble_tuning_anomaly_rows").asLong() > 0, info.toString());
+    ModelInfo info = ModelInfo.read(ctx.warehouse(), ctx.warehouse().modelDir(ctx.datasetKey(), "ensemble",
+        ensemble.get("model_version").asText()));
+    assertEquals(150.0, info.param("numTuningNormalRows").asDouble(), 30.0, info.toString());
+    assertTrue(info.param("numTuningAnomalyRows").asLong() > 0, info.toString());
+    assertTrue(info.param("weights").isArray(), info.toString());
     // and its score table explains the flagged rows
     Dataset<Row> scores = Tables.read(spark, ctx.warehouse().table("synthetic_scores")).where("detector = 'ensemble'");
     assertTrue(scores.where("prediction = 1").count() > 0);
@@ -180,7 +181,8 @@ class JobsEndToEndTest extends SparkTestBase {
     config.put("ensemble.tuneWeights", "false");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> TrainJob.run(context(config), "ensemble"));
-    assertTrue(e.getMessage().contains("ensemble.tuneHoldOut = 0.25"), e.getMessage());
+    assertTrue(e.getMessage().contains("tuneHoldOut = 0.25") && e.getMessage().contains("ensemble.tuneHoldOut"),
+        e.getMessage());
   }
 
   @Test
@@ -212,9 +214,9 @@ class JobsEndToEndTest extends SparkTestBase {
         "a failed score run must not leave rows");
 
     config.put("input.invalid", "skip");
-    Map<String, Object> info = ScoreJob.run(context(config), "pca", "2026-11-03", null);
-    assertEquals(3L, info.get("rows_rejected"));
-    assertEquals(47L, info.get("rows_scored"));
+    ScoreInfo info = ScoreJob.run(context(config), "pca", "2026-11-03", null);
+    assertEquals(3L, info.rowsRejected());
+    assertEquals(47L, info.rowsScored());
     Map<String, Object> metrics = EvaluateJob.run(context(config), "pca", "2026-11-03");
     assertEquals(3L, metrics.get("rows_rejected"));
     assertEquals(47L, metrics.get("n_test"));
@@ -226,8 +228,8 @@ class JobsEndToEndTest extends SparkTestBase {
     Map<String, String> config = config(dir.resolve("warehouse-empty").toString());
     config.put("score.path", empty);
     TrainJob.run(context(config), "pca");
-    Map<String, Object> info = ScoreJob.run(context(config), "pca", "2026-11-04", null);
-    assertEquals(0L, info.get("rows_scored"));
+    ScoreInfo info = ScoreJob.run(context(config), "pca", "2026-11-04", null);
+    assertEquals(0L, info.rowsScored());
     Map<String, Object> metrics = EvaluateJob.run(context(config), "pca", "2026-11-04");
     assertEquals(0L, metrics.get("n_test"));
     assertTrue(Double.isNaN((Double) metrics.get("roc_auc")));
