@@ -6,7 +6,6 @@ import io.vigil.dl4j.ParameterAveragingTrainer;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,13 +25,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public class AutoencoderDetector extends NeuralDetector<AutoencoderModel, AutoencoderDetector>
     implements AutoencoderParams {
 
-  public AutoencoderDetector() {
-    this(Identifiable$.MODULE$.randomUID(NAME));
-  }
+  public AutoencoderDetector() { super(null); }
 
-  public AutoencoderDetector(String uid) {
-    super(uid);
-  }
+  /** The constructor Spark's copy and load call. */
+  public AutoencoderDetector(String uid) { super(uid); }
 
   public AutoencoderDetector setHiddenLayers(String v) { return setParam(hiddenLayers(), v); }
 
@@ -58,7 +54,7 @@ public class AutoencoderDetector extends NeuralDetector<AutoencoderModel, Autoen
         ParameterAveragingTrainer.Mode.FIT_RECONSTRUCTION, uid()), width);
   }
 
-  public static MLReader<AutoencoderDetector> read() {
-    return new DefaultParamsReader<>();
-  }
+  public static MLReader<AutoencoderDetector> read() { return new DefaultParamsReader<>(); }
+
+  public static AutoencoderDetector load(String path) { return read().load(path); }
 }

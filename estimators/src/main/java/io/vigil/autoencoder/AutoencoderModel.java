@@ -13,14 +13,10 @@ import org.apache.spark.sql.Row;
 public class AutoencoderModel extends NeuralModel<AutoencoderModel> implements AutoencoderParams {
 
   AutoencoderModel(String uid, byte[] network, int width) {
-    super(uid, network);
-    set(numFeatures(), width);
+    super(uid, network, width);
   }
 
-  @Override
-  public boolean explains() {
-    return true;
-  }
+  @Override public boolean explains() { return true; }
 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
@@ -34,11 +30,7 @@ public class AutoencoderModel extends NeuralModel<AutoencoderModel> implements A
     return copyValues(new AutoencoderModel(uid(), network, getNumFeatures()), extra).setParent(parent());
   }
 
-  public static MLReader<AutoencoderModel> read() {
-    return NetworkPersistence.reader(AutoencoderModel.class, AutoencoderModel::new);
-  }
+  public static MLReader<AutoencoderModel> read() { return NetworkPersistence.reader(AutoencoderModel.class, AutoencoderModel::new); }
 
-  public static AutoencoderModel load(String path) {
-    return read().load(path);
-  }
+  public static AutoencoderModel load(String path) { return read().load(path); }
 }

@@ -9,7 +9,6 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,13 +24,10 @@ import org.apache.spark.sql.Row;
  */
 public class BiGanDetector extends NeuralDetector<BiGanModel, BiGanDetector> implements BiGanParams {
 
-  public BiGanDetector() {
-    this(Identifiable$.MODULE$.randomUID(NAME));
-  }
+  public BiGanDetector() { super(null); }
 
-  public BiGanDetector(String uid) {
-    super(uid);
-  }
+  /** The constructor Spark's copy and load call. */
+  public BiGanDetector(String uid) { super(uid); }
 
   public BiGanDetector setLatentSize(int v) { return setParam(latentSize(), v); }
   public BiGanDetector setHiddenSize(int v) { return setParam(hiddenSize(), v); }
@@ -89,7 +85,7 @@ public class BiGanDetector extends NeuralDetector<BiGanModel, BiGanDetector> imp
     }
   }
 
-  public static MLReader<BiGanDetector> read() {
-    return new DefaultParamsReader<>();
-  }
+  public static MLReader<BiGanDetector> read() { return new DefaultParamsReader<>(); }
+
+  public static BiGanDetector load(String path) { return read().load(path); }
 }

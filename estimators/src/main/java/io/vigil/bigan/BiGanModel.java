@@ -20,17 +20,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public class BiGanModel extends NeuralModel<BiGanModel> implements BiGanParams {
 
   BiGanModel(String uid, byte[] network, int width) {
-    super(uid, network);
-    set(numFeatures(), width);
+    super(uid, network, width);
   }
 
   /** Re-mixes the two score terms without retraining. */
   public BiGanModel setAlpha(double v) { return setParam(alpha(), v); }
 
-  @Override
-  public boolean explains() {
-    return true;
-  }
+  @Override public boolean explains() { return true; }
 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
@@ -67,11 +63,7 @@ public class BiGanModel extends NeuralModel<BiGanModel> implements BiGanParams {
     return copyValues(new BiGanModel(uid(), network, getNumFeatures()), extra).setParent(parent());
   }
 
-  public static MLReader<BiGanModel> read() {
-    return NetworkPersistence.reader(BiGanModel.class, BiGanModel::new);
-  }
+  public static MLReader<BiGanModel> read() { return NetworkPersistence.reader(BiGanModel.class, BiGanModel::new); }
 
-  public static BiGanModel load(String path) {
-    return read().load(path);
-  }
+  public static BiGanModel load(String path) { return read().load(path); }
 }

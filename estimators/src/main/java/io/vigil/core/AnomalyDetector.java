@@ -26,8 +26,9 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>, D extends Anoma
   private final String uid;
   private final ParamRegistry paramRegistry = new ParamRegistry();
 
+  /** {@code uid} null: a new random uid prefixed with the detector's name (Spark's convention). */
   protected AnomalyDetector(String uid) {
-    this.uid = uid;
+    this.uid = uid != null ? uid : org.apache.spark.ml.util.Identifiable$.MODULE$.randomUID(detectorName());
     paramRegistry.initialize(this);
   }
 

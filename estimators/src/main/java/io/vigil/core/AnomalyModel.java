@@ -81,20 +81,22 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
             + " perturbation explanation puts in a feature's place"));
   }
 
+  /** A fact of the fit that a later step records (no default: unset until then). */
+  protected final DoubleParam fitFact(String name, String doc) {
+    return defineParam(name, null, () -> new DoubleParam(uid, name, doc));
+  }
+
   /** Figures of the rows the threshold (and an ensemble's weights) were chosen on: set by AnomalyPipeline. */
   public DoubleParam validationRocAuc() {
-    return defineParam("validationRocAuc", null, () -> new DoubleParam(uid, "validationRocAuc",
-        "ROC AUC of the scores on the labelled validation rows (set by AnomalyPipeline; unset without them)"));
+    return fitFact("validationRocAuc", "ROC AUC of the scores on the labelled validation rows (unset without them)");
   }
 
   public DoubleParam validationPrAuc() {
-    return defineParam("validationPrAuc", null, () -> new DoubleParam(uid, "validationPrAuc",
-        "average precision on the labelled validation rows (set by AnomalyPipeline)"));
+    return fitFact("validationPrAuc", "average precision on the labelled validation rows");
   }
 
   public DoubleParam validationBestF1() {
-    return defineParam("validationBestF1", null, () -> new DoubleParam(uid, "validationBestF1",
-        "the best F1 over thresholds on the labelled validation rows (set by AnomalyPipeline)"));
+    return fitFact("validationBestF1", "the best F1 over thresholds on the labelled validation rows");
   }
 
   public LongParam numValidationRows() {
@@ -114,8 +116,8 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
   }
 
   public DoubleParam trainShareFlagged() {
-    return defineParam("trainShareFlagged", null, () -> new DoubleParam(uid, "trainShareFlagged",
-        "share of the training rows at or above the threshold: the share a run is expected to flag"));
+    return fitFact("trainShareFlagged", "share of the training rows at or above the threshold: the share a run is"
+        + " expected to flag");
   }
 
   /** Records the validation figures (see {@link #validationRocAuc}). */

@@ -12,9 +12,10 @@ public abstract class NeuralModel<M extends NeuralModel<M>> extends AnomalyModel
   /** DL4J's zip of the network (configuration + parameters). */
   protected final byte[] network;
 
-  protected NeuralModel(String uid, byte[] network) {
+  protected NeuralModel(String uid, byte[] network, int width) {
     super(uid);
     this.network = network;
+    set(numFeatures(), width);
   }
 
   /** DL4J's zip of the trained network. */

@@ -13,7 +13,6 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
-import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -31,13 +30,10 @@ public class EnsembleDetector extends AnomalyDetector<EnsembleModel, EnsembleDet
   /** The members, with their params; {@code members} holds their names. */
   private List<AnomalyDetector<?, ?>> memberDetectors = List.of();
 
-  public EnsembleDetector() {
-    this(Identifiable$.MODULE$.randomUID(NAME));
-  }
+  public EnsembleDetector() { super(null); }
 
-  public EnsembleDetector(String uid) {
-    super(uid);
-  }
+  /** The constructor Spark's copy and load call. */
+  public EnsembleDetector(String uid) { super(uid); }
 
   public EnsembleDetector setNormalization(String v) { return setParam(normalization(), v); }
   public EnsembleDetector setCombination(String v) { return setParam(combination(), v); }
@@ -118,13 +114,9 @@ public class EnsembleDetector extends AnomalyDetector<EnsembleModel, EnsembleDet
     return new Writer(this);
   }
 
-  public static MLReader<EnsembleDetector> read() {
-    return new Reader();
-  }
+  public static MLReader<EnsembleDetector> read() { return new Reader(); }
 
-  public static EnsembleDetector load(String path) {
-    return read().load(path);
-  }
+  public static EnsembleDetector load(String path) { return read().load(path); }
 
   /** Spark's metadata (the ensemble's params) + each member detector's own under {@code members/<i>}. */
   static final class Writer extends MLWriter {

@@ -59,8 +59,8 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
 
   /** Figures of the rows tuneHoldOut chose the weights on (set by AnomalyPipeline). */
   public DoubleParam tuningRocAuc() {
-    return defineParam("tuningRocAuc", null, () -> new DoubleParam(uid(), "tuningRocAuc",
-        "ROC AUC of the chosen weights on the tuneHoldOut rows (held-out training rows + labelled anomalies)"));
+    return fitFact("tuningRocAuc", "ROC AUC of the chosen weights on the tuneHoldOut rows (held-out training rows +"
+        + " labelled anomalies)");
   }
 
   public LongParam numTuningNormalRows() {
@@ -334,9 +334,7 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
     });
   }
 
-  public static EnsembleModel load(String path) {
-    return read().load(path);
-  }
+  public static EnsembleModel load(String path) { return read().load(path); }
 
   /** Where member {@code i} of an ensemble (detector or model) saved at {@code path} is saved. */
   static String memberPath(String path, int i) {

@@ -9,7 +9,6 @@ import java.util.Random;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,13 +29,10 @@ public class IsolationForestDetector extends AnomalyDetector<IsolationForestMode
   /** Draw a little more than psi rows per tree so that sampling noise rarely leaves a tree short. */
   private static final double OVERSAMPLE = 1.2;
 
-  public IsolationForestDetector() {
-    this(Identifiable$.MODULE$.randomUID(NAME));
-  }
+  public IsolationForestDetector() { super(null); }
 
-  public IsolationForestDetector(String uid) {
-    super(uid);
-  }
+  /** The constructor Spark's copy and load call. */
+  public IsolationForestDetector(String uid) { super(uid); }
 
   public IsolationForestDetector setNumEstimators(int v) { return setParam(numEstimators(), v); }
   public IsolationForestDetector setMaxSamples(double v) { return setParam(maxSamples(), v); }
@@ -134,7 +130,7 @@ public class IsolationForestDetector extends AnomalyDetector<IsolationForestMode
     return z ^ (z >>> 31);
   }
 
-  public static MLReader<IsolationForestDetector> read() {
-    return new DefaultParamsReader<>();
-  }
+  public static MLReader<IsolationForestDetector> read() { return new DefaultParamsReader<>(); }
+
+  public static IsolationForestDetector load(String path) { return read().load(path); }
 }

@@ -95,10 +95,7 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
   }
 
   /** By perturbation: how much each feature, set to its training mean, lowers the score of a flagged row. */
-  @Override
-  public boolean explains() {
-    return true;
-  }
+  @Override public boolean explains() { return true; }
 
   @Override
   public IsolationForestModel copy(ParamMap extra) {
@@ -138,9 +135,7 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
     });
   }
 
-  public static IsolationForestModel load(String path) {
-    return read().load(path);
-  }
+  public static IsolationForestModel load(String path) { return read().load(path); }
 
   private static final StructType DATA_SCHEMA = new StructType()
       .add("tree", DataTypes.IntegerType, false)

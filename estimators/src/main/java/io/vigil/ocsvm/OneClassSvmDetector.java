@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Random;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,13 +23,10 @@ import smile.math.kernel.GaussianKernel;
 public class OneClassSvmDetector extends AnomalyDetector<OneClassSvmModel, OneClassSvmDetector>
     implements OneClassSvmParams {
 
-  public OneClassSvmDetector() {
-    this(Identifiable$.MODULE$.randomUID(NAME));
-  }
+  public OneClassSvmDetector() { super(null); }
 
-  public OneClassSvmDetector(String uid) {
-    super(uid);
-  }
+  /** The constructor Spark's copy and load call. */
+  public OneClassSvmDetector(String uid) { super(uid); }
 
   public OneClassSvmDetector setNu(double v) { return setParam(nu(), v); }
   public OneClassSvmDetector setGamma(String v) { return setParam(gamma(), v); }
@@ -121,7 +117,7 @@ public class OneClassSvmDetector extends AnomalyDetector<OneClassSvmModel, OneCl
     return sample.toArray(new double[0][]);
   }
 
-  public static MLReader<OneClassSvmDetector> read() {
-    return new DefaultParamsReader<>();
-  }
+  public static MLReader<OneClassSvmDetector> read() { return new DefaultParamsReader<>(); }
+
+  public static OneClassSvmDetector load(String path) { return read().load(path); }
 }

@@ -103,10 +103,7 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
   }
 
   /** By perturbation: how much each feature, set to its training mean, lowers the score of a flagged row. */
-  @Override
-  public boolean explains() {
-    return true;
-  }
+  @Override public boolean explains() { return true; }
 
   @Override
   public OneClassSvmModel copy(ParamMap extra) {
@@ -158,9 +155,7 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
     });
   }
 
-  public static OneClassSvmModel load(String path) {
-    return read().load(path);
-  }
+  public static OneClassSvmModel load(String path) { return read().load(path); }
 
   private static final StructType DATA_SCHEMA = new StructType()
       .add("member", DataTypes.IntegerType, false)

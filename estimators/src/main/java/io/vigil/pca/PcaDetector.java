@@ -1,7 +1,6 @@
 package io.vigil.pca;
 
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,13 +17,10 @@ import io.vigil.core.AnomalyDetector;
  */
 public class PcaDetector extends AnomalyDetector<PcaModel, PcaDetector> implements PcaParams {
 
-  public PcaDetector() {
-    this(Identifiable$.MODULE$.randomUID(NAME));
-  }
+  public PcaDetector() { super(null); }
 
-  public PcaDetector(String uid) {
-    super(uid);
-  }
+  /** The constructor Spark's copy and load call. */
+  public PcaDetector(String uid) { super(uid); }
 
   public PcaDetector setK(int value) { return setParam(k(), value); }
   public PcaDetector setVarianceExplained(double value) { return setParam(varianceExplained(), value); }
@@ -89,11 +85,7 @@ public class PcaDetector extends AnomalyDetector<PcaModel, PcaDetector> implemen
     return d;
   }
 
-  public static MLReader<PcaDetector> read() {
-    return new DefaultParamsReader<>();
-  }
+  public static MLReader<PcaDetector> read() { return new DefaultParamsReader<>(); }
 
-  public static PcaDetector load(String path) {
-    return read().load(path);
-  }
+  public static PcaDetector load(String path) { return read().load(path); }
 }

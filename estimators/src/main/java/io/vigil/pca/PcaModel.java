@@ -59,10 +59,7 @@ public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
   }
 
   /** Each feature's squared reconstruction error (the reconstruction term's split over the features). */
-  @Override
-  public boolean explains() {
-    return true;
-  }
+  @Override public boolean explains() { return true; }
 
   @Override
   public PcaModel copy(ParamMap extra) {
@@ -110,9 +107,7 @@ public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
     });
   }
 
-  public static PcaModel load(String path) {
-    return read().load(path);
-  }
+  public static PcaModel load(String path) { return read().load(path); }
 
   private static final StructType DATA_SCHEMA = new StructType()
       .add("mean", SQLDataTypes.VectorType(), false)

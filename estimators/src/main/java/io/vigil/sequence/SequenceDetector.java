@@ -10,7 +10,6 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,13 +38,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 public class SequenceDetector extends NeuralDetector<SequenceModel, SequenceDetector> implements SequenceParams {
 
-  public SequenceDetector() {
-    this(Identifiable$.MODULE$.randomUID(NAME));
-  }
+  public SequenceDetector() { super(null); }
 
-  public SequenceDetector(String uid) {
-    super(uid);
-  }
+  /** The constructor Spark's copy and load call. */
+  public SequenceDetector(String uid) { super(uid); }
 
   public SequenceDetector setHiddenSize(int v) { return setParam(hiddenSize(), v); }
   public SequenceDetector setEntityCol(String v) { return setParam(entityCol(), v); }
@@ -85,10 +81,7 @@ public class SequenceDetector extends NeuralDetector<SequenceModel, SequenceDete
 
   @Override
   public StructType transformSchema(StructType schema) {
-    if (windowed()) {
-      SequenceWindows.validate(schema, windowSpec());
-    }
-    return super.transformSchema(schema);
+    return super.transformSchema(requireWindowColumns(schema));
   }
 
   @Override
@@ -103,7 +96,7 @@ public class SequenceDetector extends NeuralDetector<SequenceModel, SequenceDete
         ParameterAveragingTrainer.Mode.FIT_SEQUENCE, width, uid()), width);
   }
 
-  public static MLReader<SequenceDetector> read() {
-    return new DefaultParamsReader<>();
-  }
+  public static MLReader<SequenceDetector> read() { return new DefaultParamsReader<>(); }
+
+  public static SequenceDetector load(String path) { return read().load(path); }
 }

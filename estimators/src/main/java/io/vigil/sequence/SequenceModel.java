@@ -33,8 +33,7 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
   private static final String WINDOW = "_vigil_window";
 
   SequenceModel(String uid, byte[] network, int width) {
-    super(uid, network);
-    set(numFeatures(), width);
+    super(uid, network, width);
   }
 
   /**
@@ -43,17 +42,11 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
    * row its score (max) or averaged over its windows (mean). Either way they average to the row's score,
    * as the autoencoder's do.
    */
-  @Override
-  public boolean explains() {
-    return true;
-  }
+  @Override public boolean explains() { return true; }
 
   @Override
   public StructType transformSchema(StructType schema) {
-    if (windowed()) {
-      SequenceWindows.validate(schema, windowSpec());
-    }
-    return super.transformSchema(schema);
+    return super.transformSchema(requireWindowColumns(schema));
   }
 
   /** The windows of {@code rows} as one column of flat window vectors (for training). */
@@ -190,11 +183,7 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
     return copyValues(new SequenceModel(uid(), network, getNumFeatures()), extra).setParent(parent());
   }
 
-  public static MLReader<SequenceModel> read() {
-    return NetworkPersistence.reader(SequenceModel.class, SequenceModel::new);
-  }
+  public static MLReader<SequenceModel> read() { return NetworkPersistence.reader(SequenceModel.class, SequenceModel::new); }
 
-  public static SequenceModel load(String path) {
-    return read().load(path);
-  }
+  public static SequenceModel load(String path) { return read().load(path); }
 }

@@ -70,6 +70,14 @@ public interface SequenceParams extends NeuralNetParams {
     return !getOrderCol().isEmpty();
   }
 
+  /** {@code schema}, checked to hold the window columns when {@link #windowed}. */
+  default org.apache.spark.sql.types.StructType requireWindowColumns(org.apache.spark.sql.types.StructType schema) {
+    if (windowed()) {
+      SequenceWindows.validate(schema, windowSpec());
+    }
+    return schema;
+  }
+
   /** The windowing, when {@link #windowed}. */
   default SequenceWindows.Spec windowSpec() {
     return new SequenceWindows.Spec(getEntityCol(), getOrderCol(), getWindowLength(), getWindowStride(), getMaxGap());

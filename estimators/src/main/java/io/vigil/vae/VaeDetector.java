@@ -7,7 +7,6 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,13 +25,10 @@ import org.nd4j.linalg.activations.Activation;
  */
 public class VaeDetector extends NeuralDetector<VaeModel, VaeDetector> implements VaeParams {
 
-  public VaeDetector() {
-    this(Identifiable$.MODULE$.randomUID(NAME));
-  }
+  public VaeDetector() { super(null); }
 
-  public VaeDetector(String uid) {
-    super(uid);
-  }
+  /** The constructor Spark's copy and load call. */
+  public VaeDetector(String uid) { super(uid); }
 
   public VaeDetector setEncoderLayers(String v) { return setParam(encoderLayers(), v); }
   public VaeDetector setLatentSize(int v) { return setParam(latentSize(), v); }
@@ -61,7 +57,7 @@ public class VaeDetector extends NeuralDetector<VaeModel, VaeDetector> implement
         ParameterAveragingTrainer.Mode.PRETRAIN_FIRST_LAYER, uid()), width);
   }
 
-  public static MLReader<VaeDetector> read() {
-    return new DefaultParamsReader<>();
-  }
+  public static MLReader<VaeDetector> read() { return new DefaultParamsReader<>(); }
+
+  public static VaeDetector load(String path) { return read().load(path); }
 }

@@ -18,8 +18,7 @@ import org.apache.spark.sql.Row;
 public class VaeModel extends NeuralModel<VaeModel> implements VaeParams {
 
   VaeModel(String uid, byte[] network, int width) {
-    super(uid, network);
-    set(numFeatures(), width);
+    super(uid, network, width);
   }
 
   @Override
@@ -37,21 +36,14 @@ public class VaeModel extends NeuralModel<VaeModel> implements VaeParams {
   }
 
   /** Each feature's -log p(x_j | z), averaged over the draws: the score split over the features. */
-  @Override
-  public boolean explains() {
-    return true;
-  }
+  @Override public boolean explains() { return true; }
 
   @Override
   public VaeModel copy(ParamMap extra) {
     return copyValues(new VaeModel(uid(), network, getNumFeatures()), extra).setParent(parent());
   }
 
-  public static MLReader<VaeModel> read() {
-    return NetworkPersistence.reader(VaeModel.class, VaeModel::new);
-  }
+  public static MLReader<VaeModel> read() { return NetworkPersistence.reader(VaeModel.class, VaeModel::new); }
 
-  public static VaeModel load(String path) {
-    return read().load(path);
-  }
+  public static VaeModel load(String path) { return read().load(path); }
 }

@@ -173,6 +173,12 @@ class JobsEndToEndTest extends SparkTestBase {
     assertEquals(150.0, info.param("numTuningNormalRows").asDouble(), 30.0, info.toString());
     assertTrue(info.param("numTuningAnomalyRows").asLong() > 0, info.toString());
     assertTrue(info.param("weights").isArray(), info.toString());
+    // params as their own JSON: arrays are arrays, never Java's toString of one
+    String infoText = ctx.warehouse().readText(ctx.warehouse().modelDir(ctx.datasetKey(), "ensemble",
+        ensemble.get("model_version").asText()) + "/" + ModelInfo.FILE);
+    assertTrue(!infoText.contains("[D@") && !infoText.contains("[Ljava"), infoText);
+    assertTrue(info.param("featureMeans").isArray() && info.param("featureNames").isArray(), infoText);
+    assertEquals(ModelInfo.FORMAT_VERSION, info.formatVersion());
     // and its score table explains the flagged rows
     Dataset<Row> scores = Tables.read(spark, ctx.warehouse().table("synthetic_scores")).where("detector = 'ensemble'");
     assertTrue(scores.where("prediction = 1").count() > 0);
