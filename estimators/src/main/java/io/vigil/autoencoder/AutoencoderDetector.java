@@ -1,10 +1,8 @@
 package io.vigil.autoencoder;
 
-import io.vigil.dl4j.NeuralDetector;
 import io.vigil.dl4j.NetworkTraining;
+import io.vigil.dl4j.NeuralDetector;
 import io.vigil.dl4j.ParameterAveragingTrainer;
-import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;

@@ -1,9 +1,8 @@
 package io.vigil.autoencoder;
 
-import io.vigil.dl4j.NeuralModel;
 import io.vigil.dl4j.BatchScoring;
 import io.vigil.dl4j.NetworkPersistence;
-import org.apache.spark.ml.param.Param;
+import io.vigil.dl4j.NeuralModel;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;

@@ -3,8 +3,6 @@ package io.vigil.bigan;
 import io.vigil.dl4j.BatchScoring;
 import io.vigil.dl4j.NetworkPersistence;
 import io.vigil.dl4j.NeuralModel;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;

@@ -1,28 +1,25 @@
 package io.vigil.sequence;
 
 import io.vigil.core.Schemas;
+import io.vigil.dl4j.BatchScoring;
 import io.vigil.dl4j.Nd4jArrays;
+import io.vigil.dl4j.NetworkPersistence;
+import io.vigil.dl4j.NeuralModel;
+import io.vigil.dl4j.ParameterAveragingTrainer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.RowFactory;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import io.vigil.dl4j.BatchScoring;
-import io.vigil.dl4j.NetworkPersistence;
-import io.vigil.dl4j.NeuralModel;
-import io.vigil.dl4j.ParameterAveragingTrainer;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A fitted sequence encoder–decoder; score = mean squared reconstruction error of the row's sequence

@@ -1,11 +1,9 @@
 package io.vigil.vae;
 
-import io.vigil.dl4j.NeuralModel;
 import io.vigil.dl4j.BatchScoring;
-import io.vigil.dl4j.NetworkPersistence;
 import io.vigil.dl4j.Nd4jArrays;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.Param;
+import io.vigil.dl4j.NetworkPersistence;
+import io.vigil.dl4j.NeuralModel;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;

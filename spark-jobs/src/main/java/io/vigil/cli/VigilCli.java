@@ -1,21 +1,25 @@
 package io.vigil.cli;
 
+import io.vigil.bench.AdbenchSuite;
+import io.vigil.bench.EnsembleSuite;
+import io.vigil.bench.LoadBench;
+import io.vigil.bench.NabSuite;
+import io.vigil.bench.ScaleCurveBench;
+import io.vigil.bench.TimingBench;
 import io.vigil.detectors.Detectors;
-import io.vigil.jobs.AdbenchSuite;
-import io.vigil.jobs.BenchJob;
 import io.vigil.jobs.EvaluateJob;
-import io.vigil.jobs.RunReport;
-import io.vigil.jobs.ScoreInfo;
 import io.vigil.jobs.JobConfig;
 import io.vigil.jobs.JobContext;
-import io.vigil.jobs.MetricTable;
 import io.vigil.jobs.NightlyJob;
 import io.vigil.jobs.PrepareJob;
 import io.vigil.jobs.RunJob;
 import io.vigil.jobs.ScoreJob;
 import io.vigil.jobs.SqlJob;
 import io.vigil.jobs.TrainJob;
-import io.vigil.jobs.Warehouse;
+import io.vigil.reports.MetricTable;
+import io.vigil.reports.RunReport;
+import io.vigil.warehouse.ScoreInfo;
+import io.vigil.warehouse.Warehouse;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -26,8 +30,8 @@ import org.apache.spark.sql.SparkSession;
 import scala.runtime.BoxedUnit;
 import scala.util.Either;
 import scopt.OptionParser;
-import scopt.Read;
 import scopt.Read$;
+import scopt.Read;
 
 /**
  * The command line: {@code vigil <command> [options]}, commands prepare, train, score, evaluate, run,
@@ -36,17 +40,37 @@ import scopt.Read$;
  */
 public final class VigilCli {
 
-  static final Map<String, String> COMMANDS = new java.util.LinkedHashMap<>();
+  /** A command: its help line and what it does with the session and the parsed options. */
+  record Command(String help, java.util.function.BiConsumer<SparkSession, CliArgs> action) {}
+
+  /** The commands, in the order the usage lists them: the CLI dispatches from this table. */
+  static final Map<String, Command> COMMANDS = new java.util.LinkedHashMap<>();
+
+  /** bench's suites ({@code --suite}); without one, the timings (or --load, --curve). */
+  static final Map<String, java.util.function.BiConsumer<SparkSession, CliArgs>> BENCH_SUITES =
+      new java.util.LinkedHashMap<>();
 
   static {
-    COMMANDS.put("prepare", "build the prepared input tables (KDD protocols) from the raw files");
-    COMMANDS.put("train", "fit feature preparation + detector, choose the threshold, save a model version");
-    COMMANDS.put("score", "score the input with the current model into partition run_date=D of the score table");
-    COMMANDS.put("evaluate", "metrics of a scored date: metrics table row, metrics.json, PNGs");
-    COMMANDS.put("run", "prepare (if needed), train, score and evaluate, then print the metric table");
-    COMMANDS.put("nightly", "scheduled run for --date: reuse or retrain each model, score the date, metrics + drift");
-    COMMANDS.put("bench", "time train and score against same-run baselines; CSV/JSON/Markdown results");
-    COMMANDS.put("sql", "run a read-only SQL query over the warehouse tables");
+    COMMANDS.put("prepare", new Command("build the prepared input tables (KDD protocols) from the raw files",
+        (spark, a) -> PrepareJob.run(context(spark, a)).forEach((k, v) -> System.out.printf("%-20s %,d rows%n", k, v))));
+    COMMANDS.put("train", new Command("fit feature preparation + detector, choose the threshold, save a model version",
+        VigilCli::train));
+    COMMANDS.put("score", new Command("score the input with the current model into partition run_date=D of the score"
+        + " table", VigilCli::score));
+    COMMANDS.put("evaluate", new Command("metrics of a scored date: metrics table row, metrics.json, PNGs",
+        VigilCli::evaluate));
+    COMMANDS.put("run", new Command("prepare (if needed), train, score and evaluate, then print the metric table",
+        VigilCli::runAll));
+    COMMANDS.put("nightly", new Command("scheduled run for --date: reuse or retrain each model, score the date,"
+        + " metrics + drift", VigilCli::nightly));
+    COMMANDS.put("bench", new Command("time train and score against same-run baselines; CSV/JSON/Markdown results",
+        VigilCli::bench));
+    COMMANDS.put("sql", new Command("run a read-only SQL query over the warehouse tables",
+        (spark, a) -> SqlJob.run(spark, new Warehouse(a.output, spark.sparkContext().hadoopConfiguration()), a.query,
+            a.allowWrites).show(1000, false)));
+    BENCH_SUITES.put("adbench", VigilCli::benchAdbench);
+    BENCH_SUITES.put("nab", VigilCli::benchNab);
+    BENCH_SUITES.put("ensemble", VigilCli::benchEnsemble);
   }
 
   private VigilCli() {}
@@ -97,117 +121,122 @@ public final class VigilCli {
   }
 
   private static void execute(SparkSession spark, CliArgs a) {
-    if (a.command.equals("sql")) {
-      Warehouse wh = new Warehouse(a.output, spark.sparkContext().hadoopConfiguration());
-      SqlJob.run(spark, wh, a.query, a.allowWrites).show(1000, false);
-      return;
-    }
-    if (a.command.equals("bench") && "nab".equals(a.suite)) {
-      String conf = a.conf != null ? a.conf : a.confDir + "/nab.conf";
-      List<Map<String, Object>> rows = io.vigil.jobs.NabSuite.run(spark, conf, a.output, a.sets,
-          io.vigil.jobs.NabSuite.series(a.sets.get("nab.series")), a.date, a.results);
-      rows.forEach(r -> System.out.println(r));
-      System.out.println("Results: " + a.results + "/nab.{csv,json,md}");
-      return;
-    }
-    if (a.command.equals("bench") && a.suite != null && !a.suite.equals("ensemble")) {
-      if (!a.suite.equals("adbench")) {
-        throw new IllegalArgumentException("--suite must be adbench, nab or ensemble, got '" + a.suite + "'.");
-      }
-      List<Map<String, Object>> rows = AdbenchSuite.run(spark, a.confDir, a.output, a.sets, a.detector, a.date,
-          a.results);
-      rows.forEach(r -> System.out.printf("%-12s %-8s ROC AUC %.4f  PR AUC %.4f  ADBench %.4f  linkedin %s%n",
-          r.get("dataset"), r.get("detector"), r.get("roc_auc"), r.get("pr_auc"), r.get("adbench_published_roc_auc"),
-          r.get("linkedin_iforest_roc_auc")));
-      System.out.println("Results: " + a.results + "/adbench-auc.{csv,json,md}");
-      return;
-    }
+    COMMANDS.get(a.command).action().accept(spark, a);
+  }
+
+  /** The job context of a command that reads a config; {@code ${run_date}} in it names the date's input. */
+  private static JobContext context(SparkSession spark, CliArgs a) {
     if (a.conf == null) {
       throw new IllegalArgumentException("--conf FILE is required.");
     }
-    // ${run_date} in a config names the date's input (e.g. score.path = /landing/date=${run_date}).
     Map<String, String> sets = new java.util.LinkedHashMap<>(a.sets);
     sets.putIfAbsent("run_date", a.date);
-    JobContext ctx = JobContext.of(spark, JobConfig.load(a.conf, a.output, sets));
-    switch (a.command) {
-      case "prepare":
-        PrepareJob.run(ctx).forEach((k, v) -> System.out.printf("%-20s %,d rows%n", k, v));
-        break;
-      case "train":
-        for (String d : detectors(ctx, a)) {
-          TrainJob.Result r = TrainJob.run(ctx, d);
-          System.out.printf("%s %s -> %s (threshold %.6g, %s)%n", d, r.version(), r.modelPath(),
-              r.info().threshold(), r.info().thresholdStrategy());
-        }
-        break;
-      case "score":
-        for (String d : detectors(ctx, a)) {
-          ScoreInfo info = ScoreJob.run(ctx, d, a.date, a.modelVersion);
-          System.out.printf("%s: %s rows scored (%s rejected) into %s, run_date=%s%n", d, info.rowsScored(),
-              info.rowsRejected(), info.table(), a.date);
-        }
-        break;
-      case "evaluate": {
-        List<Map<String, Object>> rows = new java.util.ArrayList<>();
-        for (String d : detectors(ctx, a)) {
-          rows.add(EvaluateJob.run(ctx, d, a.date));
-        }
-        System.out.print(MetricTable.format(rows));
-        System.out.printf("Report: %s%n", RunReport.write(ctx, a.date, detectors(ctx, a)));
-        break;
-      }
-      case "run": {
-        List<Map<String, Object>> rows = RunJob.run(ctx, detectors(ctx, a), a.date, a.forcePrepare);
-        System.out.println();
-        System.out.print(MetricTable.format(rows));
-        System.out.printf("%nScores: %s (run_date=%s)%nMetrics: %s%nReport: %s%n",
-            ctx.warehouse().table(ctx.config().get("scores.table")), a.date, ctx.warehouse().metricsTable(),
-            RunReport.path(ctx.warehouse(), a.date, ctx.datasetKey()));
-        break;
-      }
-      case "nightly": {
-        List<Map<String, Object>> rows = NightlyJob.run(ctx, detectors(ctx, a), a.date);
-        System.out.println();
-        System.out.print(MetricTable.format(rows));
-        rows.forEach(r -> System.out.println(NightlyJob.summary(r)));
-        break;
-      }
-      case "bench": {
-        if ("ensemble".equals(a.suite)) {
-          io.vigil.jobs.EnsembleSuite.run(ctx, a.date, a.results).forEach(r -> System.out.printf(
-              "%-10s ROC AUC %.4f  PR AUC %.4f  F1 %.4f  weights %s%n", r.get("detector"), r.get("roc_auc"),
-              r.get("pr_auc"), r.get("f1"), r.get("weights")));
-          System.out.println("Results: " + a.results + "/ensemble-" + ctx.datasetKey() + ".{csv,json,md}");
-          break;
-        }
-        if (a.load > 0) {
-          BenchJob.load(ctx, detectors(ctx, a), a.load, a.results).forEach(r -> System.out.printf(
-              "%-8s %,12d rows  %8.1f s  %,10.0f rows/s  IO floor %.1f s (ratio %.3f)  peak heap %.0f of %.0f MB%n",
-              r.get("detector"), r.get("rows"), r.get("seconds"), r.get("rows_per_s"), r.get("baseline_seconds"),
-              r.get("ratio_vs_baseline"), r.get("peak_heap_mb"), r.get("max_heap_mb")));
-          System.out.println("Results: " + a.results + "/bench-load-" + ctx.datasetKey() + ".{csv,json,md}");
-          break;
-        }
-        if (a.curve != null) {
-          int[] factors = java.util.Arrays.stream(a.curve.split(",")).map(String::trim).mapToInt(Integer::parseInt)
-              .toArray();
-          BenchJob.scaleCurve(ctx, detectors(ctx, a), factors, a.results).forEach(r -> System.out.printf(
-              "%-8s %-10s %,12d rows  %9.2f s  %8.3f us/row  growth %.3f  IO floor %.2f s%n", r.get("detector"),
-              r.get("stage"), r.get("rows"), r.get("seconds"), r.get("us_per_row"), r.get("growth"),
-              r.get("baseline_seconds")));
-          System.out.println("Results: " + a.results + "/scale-curve-" + ctx.datasetKey() + ".{csv,json,md,png}");
-          break;
-        }
-        List<Map<String, Object>> rows = BenchJob.run(ctx, detectors(ctx, a), a.repeat, a.scale, a.results);
-        rows.forEach(r -> System.out.printf("%-8s %-6s %,10d rows  %8.3f s  %,12.0f rows/s   baseline %s: %8.3f s"
-                + "  ratio %.3f%n", r.get("detector"), r.get("stage"), r.get("rows"), r.get("seconds"),
-            r.get("rows_per_s"), r.get("baseline"), r.get("baseline_seconds"), r.get("ratio_vs_baseline")));
-        System.out.println("Results: " + a.results + "/bench-" + ctx.datasetKey() + ".{csv,json,md}");
-        break;
-      }
-      default:
-        throw new IllegalStateException("unreachable: " + a.command);
+    return JobContext.of(spark, JobConfig.load(a.conf, a.output, sets));
+  }
+
+  private static void train(SparkSession spark, CliArgs a) {
+    JobContext ctx = context(spark, a);
+    for (String d : detectors(ctx, a)) {
+      TrainJob.Result r = TrainJob.run(ctx, d);
+      System.out.printf("%s %s -> %s (threshold %.6g, %s)%n", d, r.version(), r.modelPath(), r.info().threshold(),
+          r.info().thresholdStrategy());
     }
+  }
+
+  private static void score(SparkSession spark, CliArgs a) {
+    JobContext ctx = context(spark, a);
+    for (String d : detectors(ctx, a)) {
+      ScoreInfo info = ScoreJob.run(ctx, d, a.date, a.modelVersion);
+      System.out.printf("%s: %s rows scored (%s rejected) into %s, run_date=%s%n", d, info.rowsScored(),
+          info.rowsRejected(), info.table(), a.date);
+    }
+  }
+
+  private static void evaluate(SparkSession spark, CliArgs a) {
+    JobContext ctx = context(spark, a);
+    List<Map<String, Object>> rows = new java.util.ArrayList<>();
+    for (String d : detectors(ctx, a)) {
+      rows.add(EvaluateJob.run(ctx, d, a.date));
+    }
+    System.out.print(MetricTable.format(rows));
+    System.out.printf("Report: %s%n", RunReport.write(ctx.reportInputs(), a.date, detectors(ctx, a)));
+  }
+
+  private static void runAll(SparkSession spark, CliArgs a) {
+    JobContext ctx = context(spark, a);
+    List<Map<String, Object>> rows = RunJob.run(ctx, detectors(ctx, a), a.date, a.forcePrepare);
+    System.out.println();
+    System.out.print(MetricTable.format(rows));
+    System.out.printf("%nScores: %s (run_date=%s)%nMetrics: %s%nReport: %s%n",
+        ctx.warehouse().table(ctx.config().get("scores.table")), a.date, ctx.warehouse().metricsTable(),
+        RunReport.path(ctx.warehouse(), a.date, ctx.datasetKey()));
+  }
+
+  private static void nightly(SparkSession spark, CliArgs a) {
+    JobContext ctx = context(spark, a);
+    List<Map<String, Object>> rows = NightlyJob.run(ctx, detectors(ctx, a), a.date);
+    System.out.println();
+    System.out.print(MetricTable.format(rows));
+    rows.forEach(r -> System.out.println(NightlyJob.summary(r)));
+  }
+
+  private static void bench(SparkSession spark, CliArgs a) {
+    if (a.suite != null) {
+      java.util.function.BiConsumer<SparkSession, CliArgs> suite = BENCH_SUITES.get(a.suite);
+      if (suite == null) {
+        throw new IllegalArgumentException("--suite must be one of " + BENCH_SUITES.keySet() + ", got '" + a.suite
+            + "'.");
+      }
+      suite.accept(spark, a);
+      return;
+    }
+    JobContext ctx = context(spark, a);
+    if (a.load > 0) {
+      LoadBench.run(ctx, detectors(ctx, a), a.load, a.results).forEach(r -> System.out.printf(
+          "%-8s %,12d rows  %8.1f s  %,10.0f rows/s  IO floor %.1f s (ratio %.3f)  peak heap %.0f of %.0f MB%n",
+          r.get("detector"), r.get("rows"), r.get("seconds"), r.get("rows_per_s"), r.get("baseline_seconds"),
+          r.get("ratio_vs_baseline"), r.get("peak_heap_mb"), r.get("max_heap_mb")));
+      System.out.println("Results: " + a.results + "/bench-load-" + ctx.datasetKey() + ".{csv,json,md}");
+    } else if (a.curve != null) {
+      int[] factors = java.util.Arrays.stream(a.curve.split(",")).map(String::trim).mapToInt(Integer::parseInt)
+          .toArray();
+      ScaleCurveBench.run(ctx, detectors(ctx, a), factors, a.results).forEach(r -> System.out.printf(
+          "%-8s %-10s %,12d rows  %9.2f s  %8.3f us/row  growth %.3f  IO floor %.2f s%n", r.get("detector"),
+          r.get("stage"), r.get("rows"), r.get("seconds"), r.get("us_per_row"), r.get("growth"),
+          r.get("baseline_seconds")));
+      System.out.println("Results: " + a.results + "/scale-curve-" + ctx.datasetKey() + ".{csv,json,md,png}");
+    } else {
+      List<Map<String, Object>> rows = TimingBench.run(ctx, detectors(ctx, a), a.repeat, a.scale, a.results);
+      rows.forEach(r -> System.out.printf("%-8s %-6s %,10d rows  %8.3f s  %,12.0f rows/s   baseline %s: %8.3f s"
+              + "  ratio %.3f%n", r.get("detector"), r.get("stage"), r.get("rows"), r.get("seconds"),
+          r.get("rows_per_s"), r.get("baseline"), r.get("baseline_seconds"), r.get("ratio_vs_baseline")));
+      System.out.println("Results: " + a.results + "/bench-" + ctx.datasetKey() + ".{csv,json,md}");
+    }
+  }
+
+  private static void benchAdbench(SparkSession spark, CliArgs a) {
+    List<Map<String, Object>> rows = AdbenchSuite.run(spark, a.confDir, a.output, a.sets, a.detector, a.date,
+        a.results);
+    rows.forEach(r -> System.out.printf("%-12s %-8s ROC AUC %.4f  PR AUC %.4f  ADBench %.4f  linkedin %s%n",
+        r.get("dataset"), r.get("detector"), r.get("roc_auc"), r.get("pr_auc"), r.get("adbench_published_roc_auc"),
+        r.get("linkedin_iforest_roc_auc")));
+    System.out.println("Results: " + a.results + "/adbench-auc.{csv,json,md}");
+  }
+
+  private static void benchNab(SparkSession spark, CliArgs a) {
+    String conf = a.conf != null ? a.conf : a.confDir + "/nab.conf";
+    List<Map<String, Object>> rows = NabSuite.run(spark, conf, a.output, a.sets, NabSuite.series(a.sets.get(
+        "nab.series")), a.date, a.results);
+    rows.forEach(r -> System.out.println(r));
+    System.out.println("Results: " + a.results + "/nab.{csv,json,md}");
+  }
+
+  private static void benchEnsemble(SparkSession spark, CliArgs a) {
+    JobContext ctx = context(spark, a);
+    EnsembleSuite.run(ctx, a.date, a.results).forEach(r -> System.out.printf(
+        "%-10s ROC AUC %.4f  PR AUC %.4f  F1 %.4f  weights %s%n", r.get("detector"), r.get("roc_auc"),
+        r.get("pr_auc"), r.get("f1"), r.get("weights")));
+    System.out.println("Results: " + a.results + "/ensemble-" + ctx.datasetKey() + ".{csv,json,md}");
   }
 
   private static List<String> detectors(JobContext ctx, CliArgs a) {
@@ -227,7 +256,7 @@ public final class VigilCli {
       catalogDir = java.nio.file.Path.of(catalogDir).toAbsolutePath().normalize().toString();
     }
     // The catalog's warehouse always follows --output (the tables live there); the rest defers to spark-submit.
-    io.vigil.jobs.Tables.catalogConf(catalogDir).forEach((k, v) -> builder.config(k,
+    io.vigil.warehouse.Tables.catalogConf(catalogDir).forEach((k, v) -> builder.config(k,
         k.endsWith(".warehouse") ? v : System.getProperty(k, v)));
     return builder.appName("vigil " + a.command).master(master)
         .config("spark.serializer", System.getProperty("spark.serializer",
@@ -245,7 +274,7 @@ public final class VigilCli {
       s.append("Unknown command '").append(bad).append("'.\n\n");
     }
     s.append("Usage: vigil <command> [options]   (vigil <command> --help for its options)\n\nCommands:\n");
-    COMMANDS.forEach((k, v) -> s.append(String.format("  %-9s %s%n", k, v)));
+    COMMANDS.forEach((k, v) -> s.append(String.format("  %-9s %s%n", k, v.help())));
     s.append("\nDetectors: ").append(Detectors.names()).append(", a comma list, or all.");
     return s.toString();
   }
@@ -257,7 +286,7 @@ public final class VigilCli {
     @SuppressWarnings("unchecked")
     CommandParser(String command) {
       super("vigil " + command);
-      head(seq("vigil " + command + ":", COMMANDS.get(command)));
+      head(seq("vigil " + command + ":", COMMANDS.get(command).help()));
       help("help").text("print this help and exit");
       if (!command.equals("sql")) {
         OptionDefHolder.conf(this, command.equals("bench"));

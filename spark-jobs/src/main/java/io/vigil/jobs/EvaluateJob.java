@@ -4,10 +4,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.vigil.eval.AnomalyEvaluator;
-import io.vigil.eval.Charts;
 import io.vigil.eval.Drift;
 import io.vigil.eval.EvaluationSummary;
 import io.vigil.pipeline.DetectorFacts;
+import io.vigil.reports.Charts;
+import io.vigil.warehouse.ScoreInfo;
+import io.vigil.warehouse.Tables;
+import io.vigil.warehouse.Warehouse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

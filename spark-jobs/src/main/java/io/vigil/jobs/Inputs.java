@@ -1,5 +1,6 @@
 package io.vigil.jobs;
 
+import io.vigil.warehouse.Warehouse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

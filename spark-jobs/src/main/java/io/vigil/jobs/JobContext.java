@@ -2,6 +2,9 @@ package io.vigil.jobs;
 
 import io.vigil.data.InputCheck;
 import io.vigil.features.FeaturePipeline;
+import io.vigil.reports.RunReport;
+import io.vigil.warehouse.Quarantine;
+import io.vigil.warehouse.Warehouse;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -73,6 +76,18 @@ public record JobContext(SparkSession spark, JobConfig config, Warehouse warehou
     FeaturePipeline features = featurePipeline();
     return InputCheck.check(input, features.numericCols(), features.categoricalCols(),
         config.get("input.invalid", InputCheck.ERROR), "input " + key + " = " + config.get(key));
+  }
+
+  /** Writes the quarantine sample of a checked input (see {@link Quarantine}); returns the rows written. */
+  public long quarantine(String inputKey, String job, String runDate, InputCheck.Result checked) {
+    return Quarantine.write(warehouse, Integer.parseInt(config.get("quarantine.sampleRows", "1000")), inputKey,
+        config.get(inputKey), job, runDate, checked);
+  }
+
+  /** What the run report reads. */
+  public RunReport.Inputs reportInputs() {
+    return new RunReport.Inputs(spark, warehouse, datasetKey(), config.source(), config.get("protocol", "custom"),
+        config.get("scores.table"), labelCol());
   }
 
   /** Labels the Spark jobs that follow in the Spark UI. */

@@ -3,7 +3,10 @@ package io.vigil.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.reports.RunReport;
+import io.vigil.warehouse.ModelInfo;
+import io.vigil.warehouse.Tables;
+import io.vigil.warehouse.Warehouse;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -45,7 +48,7 @@ public final class NightlyJob {
       m.put("retrain_reason", reason == null ? "" : reason);
       metrics.add(m);
     }
-    RunReport.write(ctx, runDate, detectors);
+    RunReport.write(ctx.reportInputs(), runDate, detectors);
     return metrics;
   }
 

@@ -1,8 +1,8 @@
 package io.vigil.jobs;
 
-import io.vigil.data.AdbenchData;
-import io.vigil.data.KddData;
-import io.vigil.data.NabData;
+import io.vigil.datasets.AdbenchData;
+import io.vigil.datasets.KddData;
+import io.vigil.datasets.NabData;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

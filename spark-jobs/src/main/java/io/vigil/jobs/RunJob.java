@@ -1,5 +1,6 @@
 package io.vigil.jobs;
 
+import io.vigil.reports.RunReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class RunJob {
       ScoreJob.run(ctx, detector, runDate, null);
       metrics.add(EvaluateJob.run(ctx, detector, runDate));
     }
-    RunReport.write(ctx, runDate, detectors);
+    RunReport.write(ctx.reportInputs(), runDate, detectors);
     return metrics;
   }
 }

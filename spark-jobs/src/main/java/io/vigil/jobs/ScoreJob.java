@@ -5,6 +5,9 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.vigil.data.InputCheck;
 import io.vigil.pipeline.DetectorFacts;
+import io.vigil.warehouse.ScoreInfo;
+import io.vigil.warehouse.Tables;
+import io.vigil.warehouse.Warehouse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -79,7 +82,7 @@ public final class ScoreJob {
       Tables.replacePartitions(scored, table, List.of("run_date", "detector"),
           "Vigil anomaly scores: the input rows, one partition per (run_date, detector)", COLUMN_COMMENTS);
     }
-    long quarantined = Quarantine.write(ctx, inputKey, "score", runDate, input);
+    long quarantined = ctx.quarantine(inputKey, "score", runDate, input);
     ScoreInfo info = new ScoreInfo(ScoreInfo.FORMAT_VERSION, detector, modelVersion, runDate, c.get(inputKey),
         input.rows(), input.rejected(), input.invalidByColumn(), rows, quarantined, table);
     info.write(wh, wh.reportDir(runDate, ctx.datasetKey(), detector));

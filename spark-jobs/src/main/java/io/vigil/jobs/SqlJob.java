@@ -1,5 +1,7 @@
 package io.vigil.jobs;
 
+import io.vigil.warehouse.Tables;
+import io.vigil.warehouse.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;

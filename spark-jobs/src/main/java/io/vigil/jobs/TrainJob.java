@@ -8,6 +8,7 @@ import io.vigil.data.InputCheck;
 import io.vigil.detectors.Detectors;
 import io.vigil.pipeline.AnomalyPipeline;
 import io.vigil.pipeline.DetectorFacts;
+import io.vigil.warehouse.ModelInfo;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -80,7 +81,7 @@ public final class TrainJob {
       throw new java.io.UncheckedIOException("Cannot save the model to " + path, e);
     }
     DetectorFacts facts = DetectorFacts.of(model);
-    long quarantined = Quarantine.write(ctx, "train.path", "train", java.time.LocalDate.now(ZoneOffset.UTC).toString(),
+    long quarantined = ctx.quarantine("train.path", "train", java.time.LocalDate.now(ZoneOffset.UTC).toString(),
         train);
     ModelInfo info = new ModelInfo(ModelInfo.FORMAT_VERSION, detectorName, version, c.get("dataset"),
         c.get("protocol", "custom"), c.source(), Instant.now().toString(), (System.nanoTime() - start) / 1e9,

@@ -54,6 +54,20 @@ class ArchitectureTest {
   }
 
   @Test
+  void givenTheJobsModule_whenItsLayersAreRead_thenEachUsesOnlyTheLayersBelowIt() {
+    // cli -> bench -> jobs -> reports -> warehouse; datasets are read by the jobs and the benchmarks
+    noClasses().that().resideInAPackage("io.vigil.warehouse..").should().dependOnClassesThat()
+        .resideInAnyPackage("io.vigil.jobs..", "io.vigil.bench..", "io.vigil.reports..", "io.vigil.cli..")
+        .check(main);
+    noClasses().that().resideInAPackage("io.vigil.reports..").should().dependOnClassesThat()
+        .resideInAnyPackage("io.vigil.jobs..", "io.vigil.bench..", "io.vigil.cli..").check(main);
+    noClasses().that().resideInAPackage("io.vigil.jobs..").should().dependOnClassesThat()
+        .resideInAnyPackage("io.vigil.bench..", "io.vigil.cli..").check(main);
+    noClasses().that().resideInAPackage("io.vigil.bench..").should().dependOnClassesThat()
+        .resideInAPackage("io.vigil.cli..").check(main);
+  }
+
+  @Test
   void givenAPlantedCycle_whenChecked_thenTheRuleFails() {
     JavaClasses planted = new ClassFileImporter().importPackages("io.vigil.archfixture.cycle");
     EvaluationResult result = noPackageCycles().evaluate(planted);

@@ -3,8 +3,10 @@ package io.vigil.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.reports.MetricTable;
 import io.vigil.testing.RealData;
 import io.vigil.testing.SparkTestBase;
+import io.vigil.warehouse.Tables;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

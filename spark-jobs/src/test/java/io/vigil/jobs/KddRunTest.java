@@ -3,6 +3,7 @@ package io.vigil.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.reports.MetricTable;
 import io.vigil.testing.RealData;
 import io.vigil.testing.SparkTestBase;
 import java.nio.file.Path;

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.data.NabData;
+import io.vigil.bench.NabSuite;
+import io.vigil.datasets.NabData;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

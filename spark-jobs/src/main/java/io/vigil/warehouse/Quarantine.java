@@ -1,4 +1,4 @@
-package io.vigil.jobs;
+package io.vigil.warehouse;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -31,11 +31,11 @@ public final class Quarantine {
   private Quarantine() {}
 
   /** Writes the sample when rows were rejected; returns the number of rows written. */
-  public static long write(JobContext ctx, String inputKey, String job, String runDate, InputCheck.Result r) {
+  public static long write(Warehouse wh, int sample, String inputKey, String inputPath, String job, String runDate,
+      InputCheck.Result r) {
     if (r.rejected() == 0) {
       return 0;
     }
-    int sample = Integer.parseInt(ctx.config().get("quarantine.sampleRows", "1000"));
     StringBuilder reason = new StringBuilder();
     r.invalidByColumn().forEach((c, n) -> reason.append(reason.length() == 0 ? "" : ", ").append(c).append(": ")
         .append(n));
@@ -43,12 +43,12 @@ public final class Quarantine {
         .select(to_json(struct(col("*")), Map.of("ignoreNullFields", "true")).as("row_json"))
         .withColumn("reason", lit(reason.toString()))
         .withColumn("rows_rejected", lit(r.rejected()))
-        .withColumn("input_path", lit(ctx.config().get(inputKey)))
+        .withColumn("input_path", lit(inputPath))
         .withColumn("run_date", lit(runDate))
         .withColumn("job", lit(job))
         .withColumn("input", lit(inputKey))
         .coalesce(1);
-    Tables.replacePartitions(rows, ctx.warehouse().table("quarantine"), List.of("run_date", "job", "input"),
+    Tables.replacePartitions(rows, wh.table("quarantine"), List.of("run_date", "job", "input"),
         "Vigil quarantine: a sample of the input rows rejected by input.invalid = skip", COLUMN_COMMENTS);
     return Math.min(sample, r.rejected());
   }

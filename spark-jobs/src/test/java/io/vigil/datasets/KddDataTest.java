@@ -1,4 +1,4 @@
-package io.vigil.data;
+package io.vigil.datasets;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,9 +19,19 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("realdata")
 class KddDataTest extends SparkTestBase {
 
+  /** The prepared KDD tables (kdd/honest/{train,val,test}, kdd/deepad-8020/{val,test}), prepared once per build. */
+  static synchronized String preparedKdd() {
+    java.io.File root = new java.io.File("target/vigil-test-data/prepared").getAbsoluteFile();
+    if (!new java.io.File(root, KddData.DEEPAD_DIR + "/test/_SUCCESS").exists()) {
+      KddData.prepare(spark, RealData.sharedData().resolve("kdd").toString(), root.toString());
+    }
+    return root.toString();
+  }
+
+
   @Test
   void givenRawFiles_whenPrepared_thenKddHonestSplitsMatchTheProtocol() {
-    String root = RealData.preparedKdd(spark);
+    String root = preparedKdd();
     Dataset<Row> train = spark.read().parquet(root + "/kdd/honest/train");
     Dataset<Row> val = spark.read().parquet(root + "/kdd/honest/val");
     Dataset<Row> test = spark.read().parquet(root + "/kdd/honest/test");
@@ -40,7 +50,7 @@ class KddDataTest extends SparkTestBase {
 
   @Test
   void givenReferenceSplitFiles_whenPrepared_thenDeepadTablesKeepTheirLabels() {
-    String root = RealData.preparedKdd(spark);
+    String root = preparedKdd();
     Dataset<Row> test = spark.read().parquet(root + "/kdd/deepad-8020/test");
     Dataset<Row> val = spark.read().parquet(root + "/kdd/deepad-8020/val");
     assertEquals(8_000, test.filter("label = 0").count());

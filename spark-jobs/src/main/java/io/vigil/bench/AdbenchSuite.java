@@ -1,5 +1,8 @@
-package io.vigil.jobs;
+package io.vigil.bench;
 
+import io.vigil.jobs.JobConfig;
+import io.vigil.jobs.JobContext;
+import io.vigil.jobs.RunJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,7 +23,7 @@ import org.apache.spark.sql.SparkSession;
 public final class AdbenchSuite {
 
   /** ROC AUC that linkedin/isolation-forest publishes for its Isolation Forest (README, benchmark table). */
-  static final Map<String, Double> LINKEDIN_IFOREST = Map.of("shuttle", 0.997, "cardio", 0.928,
+  public static final Map<String, Double> LINKEDIN_IFOREST = Map.of("shuttle", 0.997, "cardio", 0.928,
       "satellite", 0.717, "mammography", 0.865);
 
   /** Vigil's detector names → ADBench's method names. */
@@ -67,7 +70,7 @@ public final class AdbenchSuite {
       }
       compareEnsembleWithItsMembers(rows, dataset, ctx.config().getList("ensemble.members"));
     }
-    BenchJob.write(rows, resultsDir, "adbench-auc");
+    BenchResults.write(rows, resultsDir, "adbench-auc");
     return rows;
   }
 

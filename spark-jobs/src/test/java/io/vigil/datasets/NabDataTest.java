@@ -1,4 +1,4 @@
-package io.vigil.data;
+package io.vigil.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,14 +1,20 @@
-package io.vigil.jobs;
+package io.vigil.bench;
 
 import static org.apache.spark.sql.functions.expr;
 
-import io.vigil.data.NabData;
+import io.vigil.datasets.NabData;
 import io.vigil.detectors.Detectors;
 import io.vigil.eval.AnomalyEvaluator;
+import io.vigil.jobs.Inputs;
+import io.vigil.jobs.JobConfig;
+import io.vigil.jobs.JobContext;
+import io.vigil.jobs.PrepareJob;
+import io.vigil.jobs.RunJob;
 import io.vigil.pca.PcaDetector;
 import io.vigil.pca.PcaModel;
 import io.vigil.sequence.SequenceDetector;
 import io.vigil.sequence.SequenceWindows;
+import io.vigil.warehouse.ModelInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +64,7 @@ public final class NabSuite {
       rows.add(r);
     }
     if (resultsDir != null) {
-      BenchJob.write(rows, resultsDir, "nab");
+      BenchResults.write(rows, resultsDir, "nab");
     }
     return rows;
   }

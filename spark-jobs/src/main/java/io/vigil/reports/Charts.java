@@ -1,5 +1,8 @@
-package io.vigil.eval;
+package io.vigil.reports;
 
+import io.vigil.eval.EvaluationSummary;
+import io.vigil.eval.Histogram;
+import io.vigil.eval.ScoreCurve;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,7 +1,10 @@
-package io.vigil.jobs;
+package io.vigil.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.ensemble.EnsembleDetector;
+import io.vigil.jobs.JobContext;
+import io.vigil.jobs.RunJob;
+import io.vigil.warehouse.ModelInfo;
+import io.vigil.warehouse.Warehouse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +46,7 @@ public final class EnsembleSuite {
       double best = (Double) r.get("best_member_roc_auc");
       r.put("ratio_vs_best_member", Double.isNaN(best) ? Double.NaN : (Double) r.get("roc_auc") / best);
     }
-    BenchJob.write(rows, resultsDir, "ensemble-" + ctx.datasetKey());
+    BenchResults.write(rows, resultsDir, "ensemble-" + ctx.datasetKey());
     return rows;
   }
 }

@@ -1,4 +1,4 @@
-package io.vigil.jobs;
+package io.vigil.reports;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.vigil.jobs;
+package io.vigil.warehouse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.vigil.jobs;
+package io.vigil.warehouse;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

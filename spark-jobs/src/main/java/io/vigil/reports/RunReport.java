@@ -1,10 +1,12 @@
-package io.vigil.jobs;
+package io.vigil.reports;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vigil.warehouse.Tables;
+import io.vigil.warehouse.Warehouse;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -18,6 +20,10 @@ import org.apache.spark.sql.Row;
  * (its PNG, kept beside it), the drift figures, and the 20 highest-scored rows with their top features.
  */
 public final class RunReport {
+
+  /** What a report reads: the session, the warehouse, and the run's dataset, config and tables. */
+  public record Inputs(org.apache.spark.sql.SparkSession spark, Warehouse warehouse, String datasetKey,
+      String configSource, String protocol, String scoresTable, String labelCol) {}
 
   /** Line colours of the detectors on the shared chart, in run order. */
   private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
@@ -33,7 +39,7 @@ public final class RunReport {
   }
 
   /** Writes the report of {@code detectors}' evaluations of {@code runDate}; returns its path. */
-  public static String write(JobContext ctx, String runDate, List<String> detectors) {
+  public static String write(Inputs ctx, String runDate, List<String> detectors) {
     Warehouse wh = ctx.warehouse();
     List<Section> sections = new ArrayList<>();
     for (String detector : detectors) {
@@ -53,8 +59,8 @@ public final class RunReport {
             + "td.l,th.l{text-align:left}.alarm{color:#b00;font-weight:bold}img{max-width:100%}"
             + "h2{border-bottom:1px solid #ccc}</style></head><body>\n");
     html.append("<h1>").append(esc(title)).append("</h1>\n");
-    html.append("<p>Config <code>").append(esc(ctx.config().source())).append("</code>, protocol ")
-        .append(esc(ctx.config().get("protocol", "custom"))).append(". Higher scores are more anomalous; a row is"
+    html.append("<p>Config <code>").append(esc(ctx.configSource())).append("</code>, protocol ")
+        .append(esc(ctx.protocol())).append(". Higher scores are more anomalous; a row is"
             + " flagged at or above its detector's threshold.</p>\n");
     metricTable(html, sections);
     html.append("<h2>ROC and precision-recall, all detectors</h2>\n");
@@ -156,7 +162,7 @@ public final class RunReport {
     return svg.append("</svg>\n").toString();
   }
 
-  private static void detectorSection(StringBuilder html, JobContext ctx, Warehouse wh, String runDate, Section s) {
+  private static void detectorSection(StringBuilder html, Inputs ctx, Warehouse wh, String runDate, Section s) {
     JsonNode m = s.metrics;
     html.append("<h2 id=\"detector-").append(esc(s.detector)).append("\">").append(esc(s.detector)).append("</h2>\n");
     boolean alarm = m.path("drift_alarm").asBoolean(false);
@@ -176,8 +182,8 @@ public final class RunReport {
   }
 
   /** The run's 20 highest-scored rows of the detector (20 rows reach the driver, no more). */
-  private static void topRows(StringBuilder html, JobContext ctx, Warehouse wh, String runDate, String detector) {
-    String table = wh.table(ctx.config().get("scores.table"));
+  private static void topRows(StringBuilder html, Inputs ctx, Warehouse wh, String runDate, String detector) {
+    String table = wh.table(ctx.scoresTable());
     if (!Tables.exists(ctx.spark(), table)) {
       return;
     }

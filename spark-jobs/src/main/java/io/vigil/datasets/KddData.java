@@ -1,4 +1,4 @@
-package io.vigil.data;
+package io.vigil.datasets;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;

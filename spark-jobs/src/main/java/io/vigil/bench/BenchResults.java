@@ -1,0 +1,116 @@
+package io.vigil.bench;
+
+import io.vigil.jobs.JobConfig;
+import io.vigil.jobs.JobContext;
+import io.vigil.jobs.PrepareJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every benchmark shares: prepared inputs, a result row (with its same-run baseline, the time it was
+ * measured and the git commit of the code measured), medians of timed runs, and the CSV/JSON/Markdown files.
+ */
+public final class BenchResults {
+
+  private BenchResults() {}
+
+  /** Prepares the config's benchmark tables when they are missing. */
+  static void prepare(JobContext ctx) {
+    if (!PrepareJob.isPrepared(ctx)) {
+      PrepareJob.run(ctx);
+    }
+  }
+
+  /** The commit of the code being measured: {@code VIGIL_GIT_COMMIT}, else {@code git rev-parse HEAD}, else "unknown". */
+  static String gitCommit() {
+    String fromEnv = System.getenv("VIGIL_GIT_COMMIT");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv.trim();
+    }
+    try {
+      Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+      return p.waitFor() == 0 && out.matches("[0-9a-f]{40}") ? out : "unknown";
+    } catch (IOException e) {
+      return "unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
+  }
+
+  static double time(Runnable task) {
+    long start = System.nanoTime();
+    task.run();
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  static Map<String, Object> row(JobConfig c, String detector, String stage, long rows, double seconds,
+      String baseline, double baselineSeconds) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("config", Path.of(c.source()).getFileName().toString());
+    r.put("detector", detector);
+    r.put("stage", stage);
+    r.put("rows", rows);
+    r.put("seconds", seconds);
+    r.put("rows_per_s", rows / seconds);
+    r.put("baseline", baseline);
+    r.put("baseline_seconds", baselineSeconds);
+    r.put("baseline_rows_per_s", rows / baselineSeconds);
+    // For score: throughput relative to the IO floor (1.0 = as fast as copying the table).
+    r.put("ratio_vs_baseline", stage.startsWith("score") ? baselineSeconds / seconds : seconds / baselineSeconds);
+    r.put("test_roc_auc", Double.NaN);
+    r.put("baseline_test_roc_auc", Double.NaN);
+    r.put("measured_at", Instant.now().toString());
+    r.put("git_commit", gitCommit());
+    return r;
+  }
+
+  static double median(int repeat, Runnable task) {
+    task.run(); // warm-up: JIT, Spark code generation, file system caches
+    double[] t = new double[repeat];
+    for (int i = 0; i < repeat; i++) {
+      t[i] = time(task);
+    }
+    Arrays.sort(t);
+    return t[repeat / 2];
+  }
+
+  /** Writes name.csv, name.json and name.md under dir. */
+  static void write(List<Map<String, Object>> rows, String dir, String name) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try {
+      Path d = Path.of(dir);
+      Files.createDirectories(d);
+      List<String> cols = new ArrayList<>(rows.get(0).keySet());
+      StringBuilder csv = new StringBuilder(String.join(",", cols)).append('\n');
+      StringBuilder md = new StringBuilder("| " + String.join(" | ", cols) + " |\n|")
+          .append(" --- |".repeat(cols.size())).append('\n');
+      for (Map<String, Object> r : rows) {
+        List<String> cells = new ArrayList<>();
+        for (String col : cols) {
+          Object v = r.get(col);
+          cells.add(v instanceof Double x ? (x.isNaN() ? "" : String.format("%.4g", x)) : String.valueOf(v));
+        }
+        csv.append(String.join(",", cells)).append('\n');
+        md.append("| ").append(String.join(" | ", cells)).append(" |\n");
+      }
+      Files.writeString(d.resolve(name + ".csv"), csv);
+      Files.writeString(d.resolve(name + ".md"), md);
+      Files.writeString(d.resolve(name + ".json"), new com.fasterxml.jackson.databind.ObjectMapper()
+          .writerWithDefaultPrettyPrinter().writeValueAsString(rows) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
