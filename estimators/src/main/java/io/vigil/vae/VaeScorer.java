@@ -17,8 +17,8 @@ import org.nd4j.linalg.activations.impl.ActivationTanH;
  * computed in plain Java from the trained DL4J layer's parameters.
  *
  * <p>Why not DL4J's {@code reconstructionLogProbability}: on this network (a few hundred weights per
- * layer) ND4J's per-op cost dominates: one batch is some fifty native calls per sample, and scoring ran
- * at 0.43x the IO floor. The same arithmetic as loops over float arrays costs a few microseconds a row.
+ * layer) ND4J's per-op cost dominates: one batch is some fifty native calls per sample. The same
+ * arithmetic as loops over float arrays is several times faster (bench/results has the figures).
  *
  * <p>The draws of epsilon (z = mean + sigma * epsilon) are fixed: {@code numSamples} vectors drawn once
  * from the seed and shared by every row (common random numbers). A row's score is then a function of
