@@ -109,9 +109,7 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>, D extends Anoma
           Explanations.featureNames(dataset.schema(), getFeaturesCol(), model.getNumFeatures()), means.toArray());
       String strategy = getThresholdStrategy();
       if (!strategy.equals(SharedParams.FIXED)) {
-        double t = Thresholds.fromTrainingScores(model.scoreOnly(features), getScoreCol(),
-            strategy, getContamination(), getThresholdSigmas());
-        model.setThreshold(t, strategy);
+        model.setThreshold(chooseThreshold(model.scoreOnly(features), getScoreCol(), strategy, this), strategy);
       }
       return model;
     } finally {
@@ -119,6 +117,24 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>, D extends Anoma
         features.unpersist();
       }
     }
+  }
+
+  /**
+   * The training-score threshold of {@code params}' strategy (see {@link Thresholds#choose}); scores that
+   * cannot rank rows are an error naming the detector and what to change, never a model that flags every row.
+   */
+  public static Thresholds.Choice chooseThresholdFully(Dataset<Row> scores, String scoreCol, String strategy,
+      DetectorParams params) {
+    try {
+      return Thresholds.choose(scores, scoreCol, strategy, params.getContamination(), params.getThresholdSigmas());
+    } catch (Thresholds.DegenerateScoresException e) {
+      throw new Thresholds.DegenerateScoresException(String.format("Detector %s (%s) cannot rank its training rows:"
+          + " %s. %s", params.detectorName(), params.uid(), e.getMessage(), params.degenerateScoresHint()));
+    }
+  }
+
+  static double chooseThreshold(Dataset<Row> scores, String scoreCol, String strategy, DetectorParams params) {
+    return chooseThresholdFully(scores, scoreCol, strategy, params).threshold();
   }
 
   @Override

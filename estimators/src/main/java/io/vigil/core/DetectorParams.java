@@ -33,6 +33,11 @@ public interface DetectorParams extends Params {
     return Map.of();
   }
 
+  /** What to change when the training scores cannot rank rows (all equal, or mostly tied at the minimum). */
+  default String degenerateScoresHint() {
+    return "Check that the training rows vary in the features (the feature list, the scaler), or add rows.";
+  }
+
   /** The detector's name in configs and on the command line (e.g. {@code pca}); also the uid prefix. */
   String detectorName();
 

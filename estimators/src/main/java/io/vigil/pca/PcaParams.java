@@ -19,6 +19,12 @@ public interface PcaParams extends DetectorParams {
     return NAME;
   }
 
+  @Override
+  default String degenerateScoresHint() {
+    return "Keep fewer principal components than the feature width (k < width, or k = 0 with varianceExplained"
+        + " < 1): a PCA that keeps every component reconstructs every row exactly.";
+  }
+
   default IntParam k() {
     return defineParam("k", 0, () -> new IntParam(uid(), "k",
         "number of principal components kept, >= 0; 0 = the fewest whose explained variance reaches"

@@ -75,8 +75,9 @@ final class PcaScorer implements Serializable {
       projected2 += y * y;
       mahalanobis += y * y / eigenvalues[j];
     }
-    // ||x - VV'x||^2 = ||x||^2 - ||V'x||^2 for orthonormal V; clamp the rounding error below zero.
-    double reconstruction = Math.max(0.0, norm2 - projected2);
+    // ||x - VV'x||^2 = ||x||^2 - ||V'x||^2 for orthonormal V; clamp the rounding error below zero. With every
+    // component kept the subspace is the whole space: the reconstruction is exact, 0 rather than rounding noise.
+    double reconstruction = components.length == d ? 0.0 : Math.max(0.0, norm2 - projected2);
     return withMahalanobis ? reconstruction / residualVariance + mahalanobis : reconstruction;
   }
 }

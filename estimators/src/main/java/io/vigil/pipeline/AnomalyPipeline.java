@@ -148,8 +148,8 @@ public class AnomalyPipeline extends Estimator<PipelineModel> {
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       if (rethreshold) {
-        fitted.setThreshold(Thresholds.fromTrainingScores(trainScores, fitted.getScoreCol(), strategy,
-            fitted.getContamination(), fitted.getThresholdSigmas()), strategy);
+        fitted.setThreshold(AnomalyDetector.chooseThresholdFully(trainScores, fitted.getScoreCol(), strategy, fitted)
+            .threshold(), strategy);
       }
       double[] edges = Drift.edges(trainScores, fitted.getScoreCol());
       long above = trainScores.where(col(fitted.getScoreCol()).geq(fitted.getThreshold())).count();

@@ -59,4 +59,49 @@ class ThresholdsTest extends SparkTestBase {
         () -> io.vigil.pipeline.AnomalyPipeline.tuneThreshold(model, model.scoreOnly(data), "label", "meanStd"));
     assertTrue(e.getMessage().contains("maxF1 or maxAccuracy"), e.getMessage());
   }
+
+  @Test
+  void givenPcaKeepingEveryComponentOfThreeColumns_whenFit_thenErrorNamesTheDetectorAndTheFix() {
+    Dataset<Row> threeColumns = SyntheticData.lowRank(spark, 200, 0, 3, 2, 5);
+    Thresholds.DegenerateScoresException e = assertThrows(Thresholds.DegenerateScoresException.class,
+        () -> new PcaDetector().setK(3).fit(threeColumns));
+    assertTrue(e.getMessage().contains("Detector pca") && e.getMessage().contains("all 200 training scores are equal")
+        && e.getMessage().contains("k < width"), e.getMessage());
+    // meanStd is refused the same way; k = 2 ranks the rows
+    assertThrows(Thresholds.DegenerateScoresException.class,
+        () -> new PcaDetector().setK(3).setThresholdStrategy(SharedParams.MEAN_STD).fit(threeColumns));
+    assertTrue(new PcaDetector().setK(2).fit(threeColumns).getThreshold() > 0);
+  }
+
+  @Test
+  void givenHeavyTiesAtTheQuantile_whenContaminationThreshold_thenNoMoreThanTheTargetIsFlagged() {
+    // 1000 scores: 900 distinct low ones, then 100 tied at 5.0 and one above; the 0.95 quantile is the tie
+    double[] s = new double[1001];
+    for (int i = 0; i < 900; i++) {
+      s[i] = i / 1000.0;
+    }
+    for (int i = 900; i < 1000; i++) {
+      s[i] = 5.0;
+    }
+    s[1000] = 9.0;
+    Dataset<Row> scores = SyntheticData.scores(spark, s, new int[1001], 3);
+    Thresholds.Choice c = Thresholds.choose(scores, "score", SharedParams.CONTAMINATION, 0.05, 3);
+    assertTrue(c.strictlyAbove(), c.toString());
+    assertTrue(c.threshold() > 5.0 && c.threshold() <= 9.0, c.toString());
+    assertEquals(1.0 / 1001, c.shareFlagged(), 1e-12, "only the row above the tie");
+    assertTrue(c.shareFlagged() <= 0.05);
+    // without ties the quantile itself is kept: 5% flagged, give or take one row
+    Thresholds.Choice plain = Thresholds.choose(oneToThousand(), "score", SharedParams.CONTAMINATION, 0.05, 3);
+    assertTrue(!plain.strictlyAbove() && Math.abs(plain.shareFlagged() - 0.05) <= 0.0011, plain.toString());
+  }
+
+  @Test
+  void givenScoresMostlyTiedAtTheMinimum_whenContaminationThreshold_thenRefused() {
+    double[] s = new double[1000];
+    s[999] = 1.0; // 999 rows at 0, one above: the 0.99 quantile is the minimum
+    Thresholds.DegenerateScoresException e = assertThrows(Thresholds.DegenerateScoresException.class,
+        () -> Thresholds.choose(SyntheticData.scores(spark, s, new int[1000], 2), "score",
+            SharedParams.CONTAMINATION, 0.01, 3));
+    assertTrue(e.getMessage().contains("is their minimum"), e.getMessage());
+  }
 }
