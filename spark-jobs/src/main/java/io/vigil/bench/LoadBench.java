@@ -30,7 +30,7 @@ public final class LoadBench {
     JobConfig c = ctx.config();
     String work = ctx.warehouse().root() + "/bench-load";
     String input = work + "/input";
-    Dataset<Row> source = ctx.readChecked(c.has("score.path") ? "score.path" : "test.path").valid();
+    Dataset<Row> source = ctx.readChecked(io.vigil.jobs.Inputs.has(c, "score") ? "score" : "test").valid();
     long n = source.count();
     long copies = (targetRows + n - 1) / n;
     source.crossJoin(ctx.spark().range(copies).withColumnRenamed("id", "__copy")).drop("__copy")
@@ -43,6 +43,8 @@ public final class LoadBench {
 
     Map<String, String> raw = new LinkedHashMap<>(c.values());
     raw.put("score.path", input);
+    raw.remove("score.table");
+    raw.remove("score.where");
     raw.put("output", work + "/warehouse");
     JobContext loadCtx = JobContext.of(ctx.spark(), JobConfig.of(c.source(), raw));
     List<Map<String, Object>> out = new ArrayList<>();

@@ -40,7 +40,7 @@ public final class ScaleCurveBench {
     JobConfig c = ctx.config();
     String work = ctx.warehouse().root() + "/bench-scale";
     Dataset<Row> train = ctx.readChecked("train.path").valid();
-    Dataset<Row> test = ctx.readChecked(c.has("score.path") ? "score.path" : "test.path").valid();
+    Dataset<Row> test = ctx.readChecked(io.vigil.jobs.Inputs.has(c, "score") ? "score" : "test").valid();
     List<Map<String, Object>> rows = new ArrayList<>();
     List<String> names = new ArrayList<>();
     List<double[]> xs = new ArrayList<>();

@@ -50,7 +50,7 @@ public final class TimingBench {
     long trainCount = trainRows.count();
     // The scoring input, replicated `scale` times, as Parquet: both contestants read the same files.
     String scoreInput = work + "/score-input";
-    Dataset<Row> test = ctx.readChecked(c.has("score.path") ? "score.path" : "test.path").valid();
+    Dataset<Row> test = ctx.readChecked(io.vigil.jobs.Inputs.has(c, "score") ? "score" : "test").valid();
     Dataset<Row> replicated = test;
     for (int i = 1; i < scale; i++) {
       replicated = replicated.union(test);
@@ -148,7 +148,7 @@ public final class TimingBench {
 
   /** ROC AUC of a fitted pipeline on the config's labelled test rows (reported, never used to choose). */
   static double testAuc(JobContext ctx, PipelineModel model) {
-    if (!ctx.config().has("test.path")) {
+    if (!io.vigil.jobs.Inputs.has(ctx.config(), "test")) {
       return Double.NaN;
     }
     Dataset<Row> test = ctx.readChecked("test.path").valid();

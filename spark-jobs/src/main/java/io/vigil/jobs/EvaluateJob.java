@@ -96,7 +96,7 @@ public final class EvaluateJob {
         ? Tables.read(ctx.spark(), table).where(col("run_date").equalTo(lit(runDate))
             .and(col("detector").equalTo(lit(detector))))
         : emptyScores(ctx);
-    if (c.has("test.rows") && !c.has("score.path")) {
+    if (c.has("test.rows") && !Inputs.has(c, "score")) {
       // The rows that count (e.g. nab's row_index % 5 != 0), chosen after scoring the whole input: a
       // windowed detector needs the series whole.
       rows = rows.where(org.apache.spark.sql.functions.expr(c.get("test.rows")));

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * the README's Configs section. Values may refer to other keys as {@code ${key}}, also nested ({@code ${a.${b}}} reads
  * the key named after b's value); {@code ${output}} is the warehouse
  * root given with --output, and {@code ${shared.data}} defaults to the environment variable
- * VIGIL_SHARED_DATA, else ../shared/data. Command-line {@code --set key=value} overrides the file.
+ * VIGIL_SHARED_DATA, else ../shared/data. Command-line {@code --set key=value} overrides the file. A reference
+ * to a date key may add or subtract whole days: {@code ${run_date - 28d}}, {@code ${run_date + 1d}}.
  */
 public final class JobConfig {
 
@@ -127,17 +128,38 @@ public final class JobConfig {
       StringBuilder out = new StringBuilder();
       do {
         String ref = m.group(1);
-        String v = raw.get(ref);
+        Matcher arithmetic = DATE_ARITHMETIC.matcher(ref);
+        String name = arithmetic.matches() ? arithmetic.group(1) : ref.trim();
+        String v = raw.get(name);
         if (v == null) {
           throw new IllegalArgumentException(String.format("Config %s: '%s' refers to ${%s}, which is not set.",
-              source, key, ref));
+              source, key, name));
         }
-        m.appendReplacement(out, Matcher.quoteReplacement(resolve(source, raw, ref, v, depth + 1)));
+        String resolved = resolve(source, raw, name, v, depth + 1);
+        if (arithmetic.matches()) {
+          resolved = shiftDate(source, key, ref, resolved, arithmetic);
+        }
+        m.appendReplacement(out, Matcher.quoteReplacement(resolved));
       } while (m.find());
       m.appendTail(out);
       current = out.toString();
     }
     return current;
+  }
+
+  /** {@code ${run_date - 28d}}: a key holding a date (yyyy-MM-dd), plus or minus whole days. */
+  private static final Pattern DATE_ARITHMETIC = Pattern.compile("\\s*([\\w.]+)\\s*([+-])\\s*(\\d+)\\s*d\\s*");
+
+  private static String shiftDate(String source, String key, String ref, String date, Matcher arithmetic) {
+    java.time.LocalDate day;
+    try {
+      day = java.time.LocalDate.parse(date.trim());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(String.format("Config %s: '%s' uses ${%s}, but %s = '%s' is not a date"
+          + " (yyyy-MM-dd).", source, key, ref, arithmetic.group(1), date));
+    }
+    long days = Long.parseLong(arithmetic.group(3));
+    return (arithmetic.group(2).equals("+") ? day.plusDays(days) : day.minusDays(days)).toString();
   }
 
   /** Every key and its resolved value. */

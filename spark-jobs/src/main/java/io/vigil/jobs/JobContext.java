@@ -50,22 +50,50 @@ public record JobContext(SparkSession spark, JobConfig config, Warehouse warehou
   }
 
   /**
+   * Columns that never become features: {@code id.cols}, {@code time.col} and {@code exclude.cols} (plus the
+   * label and {@code row_index}, which the benchmark tables carry).
+   */
+  public java.util.List<String> nonFeatureColumns() {
+    java.util.List<String> out = new java.util.ArrayList<>(config.getList("id.cols"));
+    if (config.has("time.col") && !config.get("time.col").isBlank()) {
+      out.add(config.get("time.col").trim());
+    }
+    out.addAll(config.getList("exclude.cols"));
+    out.add(labelCol());
+    out.add("row_index");
+    return out;
+  }
+
+  /**
    * features.numeric, where {@code *} means every numeric column of the training input except the
-   * label, the categorical features and {@code row_index}.
+   * categorical features and the {@link #nonFeatureColumns}. A feature named explicitly that is an id, the
+   * time column or excluded is an error naming both keys.
    */
   public java.util.List<String> numericFeatures() {
     java.util.List<String> named = config.getList("features.numeric");
+    java.util.List<String> never = nonFeatureColumns();
     if (!named.equals(java.util.List.of("*"))) {
+      for (String key : java.util.List.of("features.numeric", "features.categorical")) {
+        for (String column : config.getList(key)) {
+          if (never.contains(column) && !column.equals("row_index")) {
+            throw new IllegalArgumentException(String.format("%s names '%s', which id.cols, time.col, exclude.cols"
+                + " or label.col keep out of the features; remove it from one of them.", key, column));
+          }
+        }
+      }
       return named;
     }
     java.util.List<String> skip = new java.util.ArrayList<>(config.getList("features.categorical"));
-    skip.add(labelCol());
-    skip.add("row_index");
+    skip.addAll(never);
     java.util.List<String> out = new java.util.ArrayList<>();
-    for (org.apache.spark.sql.types.StructField f : Inputs.read(spark, config, warehouse, "train.path").schema().fields()) {
+    for (org.apache.spark.sql.types.StructField f : Inputs.read(spark, config, warehouse, "train").schema().fields()) {
       if (f.dataType() instanceof org.apache.spark.sql.types.NumericType && !skip.contains(f.name())) {
         out.add(f.name());
       }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("features.numeric = * found no numeric column in " + Inputs.describe(config,
+          "train") + " besides the ones kept out of the features " + skip + ".");
     }
     return out;
   }
@@ -74,14 +102,21 @@ public record JobContext(SparkSession spark, JobConfig config, Warehouse warehou
   public InputCheck.Result readChecked(String key) {
     Dataset<Row> input = Inputs.read(spark, config, warehouse, key);
     FeaturePipeline features = featurePipeline();
-    return InputCheck.check(input, features.numericCols(), features.categoricalCols(),
-        config.get("input.invalid", InputCheck.ERROR), "input " + key + " = " + config.get(key));
+    try {
+      return InputCheck.check(input, features.numericCols(), features.categoricalCols(),
+          config.get("input.invalid", InputCheck.ERROR), "input " + Inputs.describe(config, key));
+    } catch (IllegalArgumentException e) {
+      if (input.isEmpty()) { // a CSV of a header alone reads as string columns: say what is really wrong
+        throw new IllegalArgumentException("Input " + Inputs.describe(config, key) + " has no rows.", e);
+      }
+      throw e;
+    }
   }
 
   /** Writes the quarantine sample of a checked input (see {@link Quarantine}); returns the rows written. */
   public long quarantine(String inputKey, String job, String runDate, InputCheck.Result checked) {
-    return Quarantine.write(warehouse, Integer.parseInt(config.get("quarantine.sampleRows", "1000")), inputKey,
-        config.get(inputKey), job, runDate, checked);
+    return Quarantine.write(warehouse, Integer.parseInt(config.get("quarantine.sampleRows", "1000")),
+        Inputs.key(config, inputKey), Inputs.describe(config, inputKey), job, runDate, checked);
   }
 
   /** What the run report reads. */

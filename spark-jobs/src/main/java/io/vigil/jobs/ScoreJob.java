@@ -53,13 +53,13 @@ public final class ScoreJob {
     ctx.describe("vigil-score-" + detector, "Vigil score " + detector + " " + modelVersion + " for " + runDate);
     PipelineModel model = PipelineModel.load(modelPath);
     DetectorFacts detectorModel = DetectorFacts.of(model);
-    String inputKey = c.has("score.path") ? "score.path" : "test.path";
+    String inputKey = Inputs.has(c, "score") ? "score" : "test";
     InputCheck.Result input = ctx.readChecked(inputKey);
     List<String> inputCols = Arrays.asList(input.valid().columns());
     for (String reserved : ADDED_COLUMNS) {
       if (inputCols.contains(reserved)) {
         throw new IllegalArgumentException(String.format("Input %s already has a column '%s', which the score"
-            + " table adds; rename it.", c.get(inputKey), reserved));
+            + " table adds; rename it.", Inputs.describe(c, inputKey), reserved));
       }
     }
     List<Column> out = new ArrayList<>();
@@ -83,7 +83,7 @@ public final class ScoreJob {
           "Vigil anomaly scores: the input rows, one partition per (run_date, detector)", COLUMN_COMMENTS);
     }
     long quarantined = ctx.quarantine(inputKey, "score", runDate, input);
-    ScoreInfo info = new ScoreInfo(ScoreInfo.FORMAT_VERSION, detector, modelVersion, runDate, c.get(inputKey),
+    ScoreInfo info = new ScoreInfo(ScoreInfo.FORMAT_VERSION, detector, modelVersion, runDate, Inputs.describe(c, inputKey),
         input.rows(), input.rejected(), input.invalidByColumn(), rows, quarantined, table);
     info.write(wh, wh.reportDir(runDate, ctx.datasetKey(), detector));
     return info;

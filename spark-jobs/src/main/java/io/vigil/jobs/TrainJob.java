@@ -27,6 +27,7 @@ public final class TrainJob {
   private static final DateTimeFormatter VERSION =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainJob.class);
 
   /** What a training run produced. */
   public record Result(String detector, String version, String modelPath, ModelInfo info) {}
@@ -61,14 +62,17 @@ public final class TrainJob {
     AnomalyDetector<?, ?> detector = Detectors.create(detectorName, params, ctx::detectorParams);
     pipeline.setFeatureStages(ctx.featurePipeline(detectorName).stages()).setDetector(detector);
 
-    InputCheck.Result train = ctx.readChecked("train.path");
+    InputCheck.Result train = ctx.readChecked("train");
+    if (c.getList("features.numeric").equals(java.util.List.of("*"))) {
+      LOG.info("features.numeric = * chose {} (recorded in model-info.json)", ctx.numericFeatures());
+    }
     if (train.rows() - train.rejected() == 0) {
       throw new IllegalArgumentException(String.format("Input train.path = %s is empty: 0 rows to train on (%d read,"
-          + " %d rejected).", c.get("train.path"), train.rows(), train.rejected()));
+          + " %d rejected).", Inputs.describe(c, "train"), train.rows(), train.rejected()));
     }
     PipelineModel model;
     try {
-      model = pipeline.fit(train.valid(), c.has("val.path") ? ctx.readChecked("val.path").valid() : null);
+      model = pipeline.fit(train.valid(), Inputs.has(c, "val") ? ctx.readChecked("val").valid() : null);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(detectorName + ": " + e.getMessage() + " (config keys: val.path,"
           + " threshold.strategy, " + detectorName + ".tuneWeights, " + detectorName + ".tuneHoldOut)", e);
@@ -81,12 +85,12 @@ public final class TrainJob {
       throw new java.io.UncheckedIOException("Cannot save the model to " + path, e);
     }
     DetectorFacts facts = DetectorFacts.of(model);
-    long quarantined = ctx.quarantine("train.path", "train", java.time.LocalDate.now(ZoneOffset.UTC).toString(),
+    long quarantined = ctx.quarantine("train", "train", java.time.LocalDate.now(ZoneOffset.UTC).toString(),
         train);
     ModelInfo info = new ModelInfo(ModelInfo.FORMAT_VERSION, detectorName, version, c.get("dataset"),
         c.get("protocol", "custom"), c.source(), Instant.now().toString(), (System.nanoTime() - start) / 1e9,
-        c.get("train.path"), facts.numTrainingRows(), train.rejected(), quarantined, facts.numFeatures(),
-        c.getList("features.numeric"), c.getList("features.categorical"), facts.threshold(),
+        Inputs.describe(c, "train"), facts.numTrainingRows(), train.rejected(), quarantined, facts.numFeatures(),
+        ctx.numericFeatures(), c.getList("features.categorical"), facts.threshold(),
         facts.thresholdStrategy(), facts.validationRocAuc(), facts.validationPrAuc(), facts.validationBestF1(),
         facts.numValidationRows(), facts.trainScoreEdges(), facts.trainScoreShares(), facts.trainShareFlagged(),
         jsonValues(facts.params()), ctx.warehouse().treeSha256(path));

@@ -161,6 +161,20 @@ public final class Warehouse {
     }
   }
 
+  /** Whether {@code path} exists or, when it is a glob ({@code *}, {@code ?}, {@code [..]}, {@code {a,b}}), matches a file. */
+  public boolean existsOrMatches(String path) {
+    if (!path.matches(".*[*?\\[{].*")) {
+      return exists(path);
+    }
+    try {
+      Path p = new Path(path);
+      org.apache.hadoop.fs.FileStatus[] matches = p.getFileSystem(hadoop).globStatus(p);
+      return matches != null && matches.length > 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public boolean exists(String path) {
     try {
       Path p = new Path(path);
