@@ -20,7 +20,8 @@ import org.apache.spark.ml.feature.VectorAssembler;
  *
  * <p>Unseen categories (and null categories) go to one extra "unknown" slot per column, kept at
  * scoring time and never an error: a new service name on the network is exactly what an anomaly
- * detector should see.
+ * detector should see. A column's width is capped ({@link TopCategories}, {@code maxCategories}, default
+ * {@value #DEFAULT_MAX_CATEGORIES}): values beyond its most frequent training ones share an 'other' slot.
  */
 public final class FeaturePipeline {
 
@@ -36,9 +37,27 @@ public final class FeaturePipeline {
   private final List<String> log1pCols;
   private final String scaler;
   private final String outputCol;
+  private final int maxCategories;
+
+  /** Default of the categorical width cap: each column keeps its 100 most frequent training values. */
+  public static final int DEFAULT_MAX_CATEGORIES = 100;
 
   public FeaturePipeline(List<String> numericCols, List<String> categoricalCols, List<String> log1pCols,
       String scaler, String outputCol) {
+    this(numericCols, categoricalCols, log1pCols, scaler, outputCol, DEFAULT_MAX_CATEGORIES);
+  }
+
+  /**
+   * @param maxCategories each categorical column keeps its most frequent training values up to this many; the
+   *     rest share one 'other' slot ({@link TopCategories}); 0 = every training value gets a slot
+   */
+  public FeaturePipeline(List<String> numericCols, List<String> categoricalCols, List<String> log1pCols,
+      String scaler, String outputCol, int maxCategories) {
+    if (maxCategories < 0) {
+      throw new IllegalArgumentException("features.maxCategories must be >= 0 (0 = no cap), got " + maxCategories
+          + ".");
+    }
+    this.maxCategories = maxCategories;
     if (numericCols.isEmpty() && categoricalCols.isEmpty()) {
       throw new IllegalArgumentException("No feature columns: name at least one numeric or categorical"
           + " column (features.numeric / features.categorical).");
@@ -90,6 +109,10 @@ public final class FeaturePipeline {
     }
     if (!categoricalCols.isEmpty()) {
       String[] in = categoricalCols.toArray(new String[0]);
+      if (maxCategories > 0) {
+        stages.add(new TopCategories().setInputCols(in).setMaxCategories(maxCategories));
+        in = categoricalCols.stream().map(TopCategories::outputCol).toArray(String[]::new);
+      }
       String[] idx = categoricalCols.stream().map(c -> TEMP_PREFIX + "idx_" + c).toArray(String[]::new);
       String[] hot = categoricalCols.stream().map(c -> TEMP_PREFIX + "hot_" + c).toArray(String[]::new);
       // "keep" gives unseen and null categories index = number of labels, and the index column's

@@ -144,6 +144,8 @@ public final class EvaluateJob {
     m.put("n_train", model.numTrainingRows());
     m.put("n_flagged", flagged);
     m.put("rows_rejected", scoreInfo.rowsRejected());
+    m.put("rows_other_category", scoreInfo.rowsOtherCategoryByColumn().values().stream().mapToLong(Long::longValue)
+        .sum());
     m.put("share_flagged", n == 0 ? Double.NaN : (double) flagged / n);
     m.put("expected_share_flagged", model.trainShareFlagged());
     m.put("retrained", retrained);

@@ -39,7 +39,8 @@ public record JobContext(SparkSession spark, JobConfig config, Warehouse warehou
     String scaler = config.get(prefix + "features.scaler", config.get("features.scaler", FeaturePipeline.STANDARD));
     java.util.List<String> log1p = config.has(prefix + "features.log1p") ? config.getList(prefix + "features.log1p")
         : config.getList("features.log1p");
-    return new FeaturePipeline(numericFeatures(), config.getList("features.categorical"), log1p, scaler, "features");
+    return new FeaturePipeline(numericFeatures(), config.getList("features.categorical"), log1p, scaler, "features",
+        Integer.parseInt(config.get("features.maxCategories", String.valueOf(FeaturePipeline.DEFAULT_MAX_CATEGORIES))));
   }
 
   /** The detector's own params from the config ({@code <detector>.<param>}), less its feature overrides. */

@@ -84,7 +84,8 @@ public final class ScoreJob {
     }
     long quarantined = ctx.quarantine(inputKey, "score", runDate, input);
     ScoreInfo info = new ScoreInfo(ScoreInfo.FORMAT_VERSION, detector, modelVersion, runDate, Inputs.describe(c, inputKey),
-        input.rows(), input.rejected(), input.invalidByColumn(), rows, quarantined, table);
+        input.rows(), input.rejected(), input.invalidByColumn(), rows, quarantined,
+        rows == 0 ? Map.of() : io.vigil.features.TopCategories.otherCounts(model, input.valid()), table);
     info.write(wh, wh.reportDir(runDate, ctx.datasetKey(), detector));
     return info;
   }

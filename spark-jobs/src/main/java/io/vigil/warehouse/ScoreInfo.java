@@ -4,14 +4,21 @@ import java.util.Map;
 
 /**
  * {@code score-info.json}: what one score run did (model version, input, rows read, rejected by the input
- * policy by column, scored, quarantined, the table written). Written by score, read by evaluate and the
+ * policy by column, scored, quarantined, the rows whose category went to the shared 'other' slot by column,
+ * the table written). Written by score, read by evaluate and the
  * run report, always through this record.
  */
 public record ScoreInfo(int formatVersion, String detector, String modelVersion, String runDate, String input,
     long rowsIn, long rowsRejected, Map<String, Long> rowsRejectedByColumn, long rowsScored, long rowsQuarantined,
-    String table) {
+    Map<String, Long> rowsOtherCategoryByColumn, String table) {
 
   public static final int FORMAT_VERSION = 1;
+
+  /** A record written before a count existed reads it as empty. */
+  public ScoreInfo {
+    rowsRejectedByColumn = rowsRejectedByColumn == null ? Map.of() : rowsRejectedByColumn;
+    rowsOtherCategoryByColumn = rowsOtherCategoryByColumn == null ? Map.of() : rowsOtherCategoryByColumn;
+  }
 
   public static final String FILE = "score-info.json";
 
