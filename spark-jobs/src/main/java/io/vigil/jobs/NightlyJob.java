@@ -63,7 +63,9 @@ public final class NightlyJob {
     ModelInfo info = ModelInfo.read(wh, wh.modelDir(ctx.datasetKey(), detector, version));
     int maxAge = Integer.parseInt(c.get("nightly.retrainEveryDays", "0"));
     if (maxAge > 0) {
-      LocalDate trained = Instant.parse(info.trainedAt()).atZone(ZoneOffset.UTC).toLocalDate();
+      // The run date it was trained for (a backfill of old dates ages by run date, not by wall clock).
+      LocalDate trained = info.trainedForDate() != null ? LocalDate.parse(info.trainedForDate())
+          : Instant.parse(info.trainedAt()).atZone(ZoneOffset.UTC).toLocalDate();
       long age = ChronoUnit.DAYS.between(trained, LocalDate.parse(runDate));
       if (age >= maxAge) {
         return String.format("model %s is %d days old (retrainEveryDays = %d)", version, age, maxAge);

@@ -1,6 +1,7 @@
 package io.vigil.jobs;
 
 import io.vigil.datasets.AdbenchData;
+import io.vigil.datasets.DemoTransactions;
 import io.vigil.datasets.KddData;
 import io.vigil.datasets.NabData;
 import java.util.LinkedHashMap;
@@ -11,10 +12,15 @@ import java.util.Map;
  * builds the kdd-honest and deepad-8020 tables from {@code prepare.source} (the directory that
  * data/fetch-kdd.sh fills) into {@code prepare.output}; {@code adbench} splits one ADBench CSV
  * ({@code prepare.source}) into train/test; {@code nab} labels three NAB series (data/fetch-nab.sh);
+ * {@code demo-transactions} writes the seeded demo table {@code prepare.table} ({@code prepare.days} days of
+ * {@code prepare.rowsPerDay} rows ending on {@code prepare.endDate}, {@code prepare.seed});
  * {@code none} (generic CSV/Parquet input) has nothing to
  * prepare.
  */
 public final class PrepareJob {
+
+  /** The seeded demo table of card transactions ({@link DemoTransactions}). */
+  public static final String DEMO = "demo-transactions";
 
   private PrepareJob() {}
 
@@ -23,6 +29,9 @@ public final class PrepareJob {
     JobConfig c = ctx.config();
     if (c.get("prepare.kind", "none").equals("none")) {
       return true;
+    }
+    if (c.get("prepare.kind").equals(DEMO)) {
+      return ctx.spark().catalog().tableExists(c.get("prepare.table"));
     }
     for (String key : new String[] {"train.path", "val.path", "test.path"}) {
       if (c.has(key) && !ctx.warehouse().exists(c.get(key) + "/_SUCCESS")) {
@@ -47,8 +56,15 @@ public final class PrepareJob {
       case "nab":
         ctx.describe("vigil-prepare", "Vigil prepare NAB series from " + c.get("prepare.source"));
         return NabData.prepare(ctx.spark(), c.get("prepare.source"), c.get("prepare.output"));
+      case DEMO:
+        ctx.describe("vigil-prepare", "Vigil demo transactions into " + c.get("prepare.table"));
+        return DemoTransactions.write(ctx.spark(), c.get("prepare.table"), java.time.LocalDate.parse(
+            c.get("prepare.endDate", DemoTransactions.DEFAULT_END.toString())),
+            Integer.parseInt(c.get("prepare.days", "90")), Integer.parseInt(c.get("prepare.rowsPerDay", "2000")),
+            Long.parseLong(c.get("prepare.seed", "42")));
       default:
-        throw new IllegalArgumentException("prepare.kind must be kdd, adbench, nab or none, got '" + kind + "'.");
+        throw new IllegalArgumentException("prepare.kind must be kdd, adbench, nab, " + DEMO + " or none, got '"
+            + kind + "'.");
     }
   }
 }

@@ -55,6 +55,11 @@ public final class ScoreJob {
     DetectorFacts detectorModel = DetectorFacts.of(model);
     String inputKey = Inputs.has(c, "score") ? "score" : "test";
     InputCheck.Result input = ctx.readChecked(inputKey);
+    if (input.rows() == 0 && !c.get(inputKey + ".where", "").isBlank()) {
+      // A filtered table with nothing for the date is a missing load, not an empty night: say so, write nothing.
+      throw new IllegalArgumentException(String.format("%s.where matched no rows of %s; is the data for %s loaded?"
+          + " Nothing was written.", inputKey, Inputs.describe(c, inputKey), runDate));
+    }
     List<String> inputCols = Arrays.asList(input.valid().columns());
     for (String reserved : ADDED_COLUMNS) {
       if (inputCols.contains(reserved)) {

@@ -49,7 +49,9 @@ public final class SqlJob {
       FileSystem fs = tables.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (fs.exists(tables)) {
         for (FileStatus st : fs.listStatus(tables)) {
-          if (st.isDirectory() && !st.getPath().getName().startsWith(".")) {
+          // tables only: a namespace directory (e.g. demo/ of vigil.demo.transactions) has no metadata/
+          if (st.isDirectory() && !st.getPath().getName().startsWith(".")
+              && fs.exists(new Path(st.getPath(), "metadata"))) {
             Tables.read(spark, st.getPath().toString()).createOrReplaceTempView(st.getPath().getName());
           }
         }

@@ -85,10 +85,9 @@ public final class TrainJob {
       throw new java.io.UncheckedIOException("Cannot save the model to " + path, e);
     }
     DetectorFacts facts = DetectorFacts.of(model);
-    long quarantined = ctx.quarantine("train", "train", java.time.LocalDate.now(ZoneOffset.UTC).toString(),
-        train);
+    long quarantined = ctx.quarantine("train", "train", runDate(c), train);
     ModelInfo info = new ModelInfo(ModelInfo.FORMAT_VERSION, detectorName, version, c.get("dataset"),
-        c.get("protocol", "custom"), c.source(), Instant.now().toString(), (System.nanoTime() - start) / 1e9,
+        c.get("protocol", "custom"), c.source(), Instant.now().toString(), runDate(c), (System.nanoTime() - start) / 1e9,
         Inputs.describe(c, "train"), facts.numTrainingRows(), train.rejected(), quarantined, facts.numFeatures(),
         ctx.numericFeatures(), c.getList("features.categorical"), facts.threshold(),
         facts.thresholdStrategy(), facts.validationRocAuc(), facts.validationPrAuc(), facts.validationBestF1(),
@@ -99,6 +98,11 @@ public final class TrainJob {
     ctx.warehouse().setCurrentVersion(ctx.datasetKey(), detectorName, version);
     ctx.warehouse().pruneVersions(ctx.datasetKey(), detectorName, Integer.parseInt(c.get("registry.keep", "5")));
     return new Result(detectorName, version, path, info);
+  }
+
+  /** The run date the model is trained for: --date (run_date), else today (UTC). */
+  static String runDate(JobConfig c) {
+    return c.get("run_date", java.time.LocalDate.now(ZoneOffset.UTC).toString());
   }
 
   /** Each param's Param.jsonEncode text as a JSON value (arrays stay arrays). */

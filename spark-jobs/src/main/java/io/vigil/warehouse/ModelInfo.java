@@ -6,12 +6,12 @@ import java.util.Map;
 
 /**
  * {@code model-info.json}, the registry's record of one trained model version: how it was trained (config,
- * inputs, rows, time), what the fitted detector says about itself (threshold, validation figures, drift
+ * inputs, rows, the wall-clock time and the run date it was trained for), what the fitted detector says about itself (threshold, validation figures, drift
  * baseline: {@code DetectorFacts}), and every param as its own JSON encoding. Written by train, read by
  * evaluate, nightly and the benches, always through this record; {@code format_version} says which.
  */
 public record ModelInfo(int formatVersion, String detector, String version, String dataset, String protocol,
-    String config, String trainedAt, double trainSeconds, String trainPath, long nTrain, long rowsRejectedTrain,
+    String config, String trainedAt, String trainedForDate, double trainSeconds, String trainPath, long nTrain, long rowsRejectedTrain,
     long rowsQuarantinedTrain, int numFeatures, List<String> featuresNumeric, List<String> featuresCategorical,
     double threshold, String thresholdStrategy, double validationRocAuc, double validationPrAuc,
     double validationBestF1, long nVal, double[] trainScoreEdges, double[] trainScoreShares,
