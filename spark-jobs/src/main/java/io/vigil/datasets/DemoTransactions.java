@@ -22,7 +22,7 @@ import org.apache.spark.sql.types.StructType;
  * (device, merchant category), medium (country) and high (merchant, about 3,000 values) cardinality, and
  * injected anomalies of three kinds:
  * <ul>
- *   <li>{@code amount_spike}: a normal-looking transaction whose amount is 15 to 45 times its usual size;</li>
+ *   <li>{@code amount_spike}: a normal-looking transaction whose amount is 40 to 200 times its usual size;</li>
  *   <li>{@code rare_category_burst}: on four dates, a burst of web purchases at merchants never seen before,
  *       from a country no card lives in;</li>
  *   <li>{@code impossible_combination}: ATM withdrawals made on the web, or fuel bought 20 to 40 items at a
@@ -137,7 +137,7 @@ public final class DemoTransactions {
       items = 1 + poisson(r, EXTRA_ITEMS[category]);
     } else if (a < ANOMALY_RATE / 2) {
       kind = "amount_spike";
-      amount *= 15 + 30 * r.nextDouble();
+      amount *= 40 + 160 * r.nextDouble();
     } else if (a < ANOMALY_RATE) {
       kind = "impossible_combination";
       if (r.nextBoolean()) {

@@ -108,6 +108,7 @@ public final class EvaluateJob {
         col(ctx.labelCol())} : new org.apache.spark.sql.Column[] {col("score")}).persist();
     Map<String, Object> m = new LinkedHashMap<>();
     EvaluationSummary summary = null;
+    EvaluationSummary distribution = null; // without labels: the scores' histogram alone
     long n;
     long flagged;
     try {
@@ -115,6 +116,9 @@ public final class EvaluateJob {
       flagged = scores.where(col("score").geq(threshold)).count();
       if (labelled) {
         summary = AnomalyEvaluator.summarize(scores, "score", ctx.labelCol(), threshold, 200, 50);
+      } else if (n > 0) {
+        String none = io.vigil.features.FeaturePipeline.TEMP_PREFIX + "no_label";
+        distribution = AnomalyEvaluator.summarize(scores.withColumn(none, lit(0)), "score", none, threshold, 2, 50);
       }
       double[] edges = model.trainScoreEdges();
       double[] expected = model.trainScoreShares();
@@ -154,6 +158,9 @@ public final class EvaluateJob {
 
     String title = ctx.datasetKey() + " / " + detector + " / " + runDate;
     wh.writeJson(reportDir + "/metrics.json", m);
+    if (distribution != null) {
+      wh.writeBytes(reportDir + "/histogram.png", Charts.histogramPng(distribution, "Scores (no labels): " + title));
+    }
     if (summary != null) {
       wh.writeBytes(reportDir + "/histogram.png", Charts.histogramPng(summary, "Scores by class: " + title));
       wh.writeBytes(reportDir + "/roc_pr.png", Charts.curvesPng(summary, "ROC and PR: " + title));

@@ -75,7 +75,7 @@ public final class Inputs {
       try {
         rows = rows.where(org.apache.spark.sql.functions.expr(condition));
         rows.schema(); // analyse now: an unknown column is an error here, naming the key
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark's ParseException and AnalysisException are checked in Java's eyes
         throw new IllegalArgumentException(String.format("%s = %s does not apply to input %s = %s: %s Fix the"
             + " condition (Spark SQL, on the input's columns %s).", whereKey, condition, key, config.get(key),
             firstLine(e.getMessage()), Arrays.toString(rows.columns())), e);

@@ -63,8 +63,14 @@ public final class RunReport {
         .append(esc(ctx.protocol())).append(". Higher scores are more anomalous; a row is"
             + " flagged at or above its detector's threshold.</p>\n");
     metricTable(html, sections);
-    html.append("<h2>ROC and precision-recall, all detectors</h2>\n");
-    html.append(curvesSvg(sections));
+    if (sections.stream().anyMatch(s -> s.curve != null)) {
+      html.append("<h2>ROC and precision-recall, all detectors</h2>\n");
+      html.append(curvesSvg(sections));
+    } else {
+      html.append("<p id=\"no-labels\">No label column in the scored rows: no ranking metrics and no ROC or PR"
+          + " curves. Each detector's section shows its score distribution with the threshold, the share flagged"
+          + " against the share of training rows above the threshold, drift and the top-scoring rows.</p>\n");
+    }
     for (Section s : sections) {
       detectorSection(html, ctx, wh, runDate, s);
     }
