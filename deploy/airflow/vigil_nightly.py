@@ -27,7 +27,7 @@ with DAG(
         properties_file=f"{VIGIL}/deploy/spark-defaults.conf",
         application_args=[
             "nightly",
-            "--conf", f"{VIGIL}/conf/nightly-kdd.conf",
+            "--conf", f"{VIGIL}/conf/example-transactions.conf",  # the README's "Use it on your own table"
             "--output", "hdfs:///vigil/warehouse",
             "--date", "{{ ds }}",
         ],

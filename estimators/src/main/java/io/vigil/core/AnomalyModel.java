@@ -120,6 +120,23 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
         + " expected to flag");
   }
 
+  /** The calibration slice (set by AnomalyPipeline when calibrationFraction > 0): never fit on. */
+  public DoubleParam calibrationFraction() {
+    return fitFact("calibrationFraction", "share of the training input held out (seeded) to set the threshold, the"
+        + " expected share flagged and the drift baseline; unset = the training rows' own scores did");
+  }
+
+  public LongParam numCalibrationRows() {
+    return defineParam("numCalibrationRows", null, () -> new LongParam(uid, "numCalibrationRows",
+        "rows of the calibration slice (set by AnomalyPipeline)"));
+  }
+
+  /** Records the calibration slice (see {@link #calibrationFraction}). */
+  public M setCalibrationSlice(double fraction, long rows) {
+    set(calibrationFraction(), fraction);
+    return setParam(numCalibrationRows(), rows);
+  }
+
   /** Records the validation figures (see {@link #validationRocAuc}). */
   public M setValidationFigures(double rocAuc, double prAuc, double bestF1, long rows) {
     set(validationRocAuc(), rocAuc);

@@ -40,7 +40,10 @@ import org.apache.spark.storage.StorageLevel;
  *       {@code tuneHoldOut = f} on a copy fit on 1 - f of the training rows, the held-out f as the normal
  *       side and the validation rows labelled 1 as the anomalies (in-sample training scores flatter the
  *       members that fit their training rows closest), then the training-score threshold again;
- *   <li>the training-score distribution the drift figures (PSI) of later runs compare against.
+ *   <li>the training-score distribution the drift figures (PSI) of later runs compare against;
+ *   <li>with {@code calibrationFraction = f > 0}, a seeded slice f of the training input is held out of the
+ *       fit, and its scores (fresh rows, unlike the training rows' own) set the label-free threshold, the
+ *       expected share flagged and the drift baseline.
  * </ul>
  * Returns a {@link PipelineModel} whose last stage, the detector model, carries its threshold, how it was
  * chosen, its validation figures and its drift baseline ({@link DetectorFacts#of}). Validation rows are
@@ -56,10 +59,15 @@ public class AnomalyPipeline extends Estimator<PipelineModel> {
   private final BooleanParam tuneEnsembleWeights;
   private final DoubleParam tuneHoldOut;
   private final LongParam holdOutSeed;
+  private final DoubleParam calibrationFraction;
+  private final LongParam calibrationSeed;
 
   public AnomalyPipeline() {
     this(Identifiable$.MODULE$.randomUID("anomalyPipeline"));
   }
+
+  /** The default calibration slice: 0 until chosen (bench/results/calibration.md). */
+  public static final double DEFAULT_CALIBRATION_FRACTION = 0.0;
 
   public AnomalyPipeline(String uid) {
     this.uid = uid;
@@ -72,6 +80,12 @@ public class AnomalyPipeline extends Estimator<PipelineModel> {
         + " training rows held out as the normal side of the weight choice; 0 = the validation rows as they are",
         ParamValidators.inRange(0.0, 1.0, true, false));
     holdOutSeed = new LongParam(this, "holdOutSeed", "seed of the tuneHoldOut split; any long");
+    calibrationFraction = new DoubleParam(this, "calibrationFraction", "share f in [0, 0.5] of the training input"
+        + " held out of the fit (seeded) whose scores set the label-free threshold, the expected share flagged and"
+        + " the drift baseline; 0 = the training rows' own scores", ParamValidators.inRange(0.0, 0.5));
+    calibrationSeed = new LongParam(this, "calibrationSeed", "seed of the calibration split; any long");
+    setDefault(calibrationFraction, DEFAULT_CALIBRATION_FRACTION);
+    setDefault(calibrationSeed, 42L);
     setDefault(labelCol, "label");
     setDefault(validationFilter, "");
     setDefault(tuneEnsembleWeights, false);
@@ -89,6 +103,11 @@ public class AnomalyPipeline extends Estimator<PipelineModel> {
   public BooleanParam tuneEnsembleWeights() { return tuneEnsembleWeights; }
   public DoubleParam tuneHoldOut() { return tuneHoldOut; }
   public LongParam holdOutSeed() { return holdOutSeed; }
+  public DoubleParam calibrationFraction() { return calibrationFraction; }
+  public LongParam calibrationSeed() { return calibrationSeed; }
+  public AnomalyPipeline setCalibrationFraction(double v) { set(calibrationFraction, v); return this; }
+  public AnomalyPipeline setCalibrationSeed(long v) { set(calibrationSeed, v); return this; }
+  public double getCalibrationFraction() { return (Double) getOrDefault(calibrationFraction); }
 
   public AnomalyPipeline setFeatureStages(List<? extends PipelineStage> stages) {
     featureStages = stages.toArray(new PipelineStage[0]);
@@ -124,6 +143,14 @@ public class AnomalyPipeline extends Estimator<PipelineModel> {
     List<PipelineStage> stages = new ArrayList<>(Arrays.asList(featureStages));
     stages.add(detector);
     Dataset<Row> trainRows = train.toDF();
+    Dataset<Row> calibrationRows = null;
+    double calibration = getCalibrationFraction();
+    if (calibration > 0) {
+      Dataset<Row>[] parts = trainRows.randomSplit(new double[] {1 - calibration, calibration},
+          (Long) getOrDefault(calibrationSeed));
+      trainRows = parts[0];
+      calibrationRows = parts[1];
+    }
     PipelineModel model = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(trainRows);
     AnomalyModel<?> fitted = detectorOf(model);
     PipelineModel features = featuresOf(model);
@@ -143,10 +170,20 @@ public class AnomalyPipeline extends Estimator<PipelineModel> {
       }
       validate(fitted, features.transform(val), strategy);
     }
-    // The training-score distribution: the baseline of the drift figures (PSI) of later runs.
-    Dataset<Row> trainScores = fitted.scoreOnly(features.transform(trainRows)).select(fitted.getScoreCol())
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    // The baseline of the drift figures (PSI) of later runs: the training rows' scores, or the calibration
+    // slice's, which (never fit on) also sets the label-free threshold.
+    Dataset<Row> trainScores = fitted.scoreOnly(features.transform(calibrationRows != null ? calibrationRows
+        : trainRows)).select(fitted.getScoreCol()).persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      if (calibrationRows != null) {
+        long rows = trainScores.count();
+        if (rows == 0) {
+          throw new IllegalArgumentException("calibrationFraction = " + calibration + " left no calibration rows; use"
+              + " a larger fraction or 0.");
+        }
+        fitted.setCalibrationSlice(calibration, rows);
+        rethreshold = !Thresholds.isLabelled(strategy) && !strategy.equals(Thresholds.FIXED);
+      }
       if (rethreshold) {
         fitted.setThreshold(AnomalyDetector.chooseThresholdFully(trainScores, fitted.getScoreCol(), strategy, fitted)
             .threshold(), strategy);
@@ -154,7 +191,8 @@ public class AnomalyPipeline extends Estimator<PipelineModel> {
       double[] edges = Drift.edges(trainScores, fitted.getScoreCol());
       long above = trainScores.where(col(fitted.getScoreCol()).geq(fitted.getThreshold())).count();
       fitted.setTrainingScoreBaseline(edges, Drift.shares(trainScores, fitted.getScoreCol(), edges),
-          (double) above / fitted.getNumTrainingRows());
+          (double) above / (calibrationRows != null ? (Long) fitted.getOrDefault(fitted.numCalibrationRows())
+              : fitted.getNumTrainingRows()));
     } finally {
       trainScores.unpersist();
     }

@@ -1,6 +1,7 @@
 package io.vigil.cli;
 
 import io.vigil.bench.AdbenchSuite;
+import io.vigil.bench.CalibrationBench;
 import io.vigil.bench.EnsembleSuite;
 import io.vigil.bench.LoadBench;
 import io.vigil.bench.NabSuite;
@@ -71,6 +72,13 @@ public final class VigilCli {
     BENCH_SUITES.put("adbench", VigilCli::benchAdbench);
     BENCH_SUITES.put("nab", VigilCli::benchNab);
     BENCH_SUITES.put("ensemble", VigilCli::benchEnsemble);
+    BENCH_SUITES.put("calibration", (spark, a) -> {
+      CalibrationBench.run(spark, a.confDir, a.output, a.sets, a.detector, a.date, a.results).forEach(r ->
+          System.out.printf("%-22s %-8s calibration %.1f  target %.2f  fresh share %.4f (x%.2f)  PSI %.4f%n",
+              r.get("dataset"), r.get("detector"), r.get("calibration_fraction"), r.get("contamination"),
+              r.get("fresh_share_flagged"), r.get("ratio_to_target"), r.get("psi_fresh_vs_baseline")));
+      System.out.println("Results: " + a.results + "/calibration.{csv,json,md}");
+    });
   }
 
   private VigilCli() {}
@@ -304,9 +312,10 @@ public final class VigilCli {
       }
       if (List.of("score", "evaluate", "run", "nightly").contains(command)) {
         this.<String>opt("date", STRING).valueName("YYYY-MM-DD")
-            .text("the run date (score table partition); default today (UTC)")
-            .validate(v -> validDate(v))
-            .action((v, c) -> { c.date = v; return c; });
+            .text("the run date (score table partition): a date, 'today' or 'yesterday' (UTC, for schedulers that"
+                + " cannot template one); default today")
+            .validate(v -> validDate(runDate(v)))
+            .action((v, c) -> { c.date = runDate(v); return c; });
       }
       if (command.equals("score")) {
         this.<String>opt("model-version", STRING).valueName("VERSION")
@@ -372,6 +381,12 @@ public final class VigilCli {
           o.required();
         }
       }
+    }
+
+    /** --date's value: a yyyy-MM-dd date as given, or 'today' / 'yesterday' as of now (UTC). */
+    static String runDate(String v) {
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
+      return v.equals("today") ? today.toString() : v.equals("yesterday") ? today.minusDays(1).toString() : v;
     }
 
     private Either<String, BoxedUnit> validDate(String v) {

@@ -51,7 +51,8 @@ public final class TrainJob {
     params.put("thresholdSigmas", c.get("threshold.sigmas", "3.0"));
     params.putAll(ctx.detectorParams(detectorName));
     AnomalyPipeline pipeline = new AnomalyPipeline().setLabelCol(ctx.labelCol())
-        .setValidationFilter(c.get("val.rows", ""));
+        .setValidationFilter(c.get("val.rows", "")).setCalibrationFraction(c.getDouble("calibration.fraction",
+            AnomalyPipeline.DEFAULT_CALIBRATION_FRACTION));
     PIPELINE_KEYS.forEach((key, param) -> {
       String value = params.remove(key);
       if (value != null) {
