@@ -111,8 +111,13 @@ public class TopCategories extends Estimator<TopCategories.TopCategoriesModel> i
 
   @Override
   public StructType transformSchema(StructType schema) {
+    return withOutputCols(schema, java.util.Arrays.asList((String[]) getOrDefault(inputCols)));
+  }
+
+  /** {@code schema} plus each column's capped output column; an error naming a column that is missing. */
+  static StructType withOutputCols(StructType schema, java.util.Collection<String> columns) {
     StructType out = schema;
-    for (String c : (String[]) getOrDefault(inputCols)) {
+    for (String c : columns) {
       if (!java.util.Arrays.asList(schema.fieldNames()).contains(c)) {
         throw new IllegalArgumentException("Categorical column '" + c + "' not found in "
             + java.util.Arrays.toString(schema.fieldNames()) + ".");
@@ -213,15 +218,7 @@ public class TopCategories extends Estimator<TopCategories.TopCategoriesModel> i
 
     @Override
     public StructType transformSchema(StructType schema) {
-      StructType out = schema;
-      for (String c : keptValues().keySet()) {
-        if (!java.util.Arrays.asList(schema.fieldNames()).contains(c)) {
-          throw new IllegalArgumentException("Categorical column '" + c + "' not found in "
-              + java.util.Arrays.toString(schema.fieldNames()) + ".");
-        }
-        out = out.add(outputCol(c), DataTypes.StringType, true);
-      }
-      return out;
+      return withOutputCols(schema, keptValues().keySet());
     }
 
     @Override
