@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every registered detector, the same way (as MLlib's DefaultReadWriteTest): an unfitted detector saved and
  * loaded keeps every param (an ensemble its members' too); a fitted model saved and loaded scores
- * identically; copy keeps uid and params; and a model saved by this format, committed under
+ * identically; copy keeps uid and params; two fits with the same seed on the same partitions score alike; and a
+ * model saved by this format, committed under
  * {@code fixtures/}, still loads and scores as it did (the format pin).
  */
 class DetectorPersistenceTest extends SparkTestBase {
@@ -103,6 +104,15 @@ class DetectorPersistenceTest extends SparkTestBase {
     AnomalyDetector<?, ?> changed = detector.copy(ParamMap.empty().put(detector.contamination(), 0.2));
     assertEquals(0.2, changed.getContamination());
     assertEquals(0.05, detector.getContamination(), "copy with extra params leaves the original as it was");
+  }
+
+  @ParameterizedTest
+  @MethodSource("names")
+  void givenSameSeedAndPartitions_whenFitTwice_thenIdenticalScores(String name) {
+    Dataset<Row> train = data().repartition(2);
+    double[] a = orderedScores(quick(name).fit(train).transform(train));
+    double[] b = orderedScores(quick(name).fit(train).transform(train));
+    assertArrayEquals(a, b, 0.0, name + " is seeded: the same rows in the same partitions give the same model");
   }
 
   @ParameterizedTest

@@ -53,14 +53,6 @@ class SequenceDetectorTest extends SparkTestBase {
   }
 
   @Test
-  void givenSameSeedAndPartitions_whenFitTwice_thenIdenticalScores() {
-    Dataset<Row> train = SyntheticData.lowRank(spark, 200, 10, 4, 1, 9);
-    double[] a = orderedScores(small().setEpochs(2).setNumWorkers(2).fit(train).transform(train));
-    double[] b = orderedScores(small().setEpochs(2).setNumWorkers(2).fit(train).transform(train));
-    assertArrayEquals(a, b, 0.0);
-  }
-
-  @Test
   void givenDl4jSparkTrainerOrABadWidth_whenSet_thenRefusedWithAClearMessage() {
     SequenceDetector d = small().setEpochs(1).setTrainer("dl4j-spark");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

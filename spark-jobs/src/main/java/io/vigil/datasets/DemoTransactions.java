@@ -13,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -34,20 +33,10 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class DemoTransactions {
 
-  public static final StructType SCHEMA = new StructType()
-      .add("txn_id", DataTypes.StringType, false)
-      .add("card_id", DataTypes.StringType, false)
-      .add("ts", DataTypes.TimestampType, false)
-      .add("txn_date", DataTypes.DateType, false)
-      .add("amount", DataTypes.DoubleType, false)
-      .add("n_items", DataTypes.IntegerType, false)
-      .add("hour_of_day", DataTypes.IntegerType, false)
-      .add("merchant", DataTypes.StringType, false)
-      .add("merchant_category", DataTypes.StringType, false)
-      .add("country", DataTypes.StringType, false)
-      .add("device", DataTypes.StringType, false)
-      .add("is_injected", DataTypes.IntegerType, false)
-      .add("anomaly_kind", DataTypes.StringType, true);
+  public static final StructType SCHEMA = StructType.fromDDL("txn_id STRING NOT NULL, card_id STRING NOT NULL,"
+      + " ts TIMESTAMP NOT NULL, txn_date DATE NOT NULL, amount DOUBLE NOT NULL, n_items INT NOT NULL,"
+      + " hour_of_day INT NOT NULL, merchant STRING NOT NULL, merchant_category STRING NOT NULL,"
+      + " country STRING NOT NULL, device STRING NOT NULL, is_injected INT NOT NULL, anomaly_kind STRING");
 
   static final String[] CATEGORIES = {"grocery", "fuel", "restaurant", "retail", "travel", "online_services",
       "electronics", "pharmacy", "atm", "entertainment", "utilities", "clothing"};

@@ -112,18 +112,16 @@ class ExampleTransactionsTest extends SparkTestBase {
   @Test
   void givenBadInputsOnTheTablePath_whenNightly_thenOneLineErrorsNameTheKeyAndNothingIsWritten() {
     String date = "2026-03-28";
-    Map<String, String> noTable = overrides(date);
-    noTable.put("score.table", "no_such_table");
-    assertError(noTable, date, "score.table = no_such_table: no such table");
-    Map<String, String> noRows = overrides(date);
-    noRows.put("score.where", "txn_date = DATE'2027-01-01'");
-    assertError(noRows, date, "score.where matched no rows");
-    Map<String, String> badWhere = overrides(date);
-    badWhere.put("score.where", "txn_date === 'x' AND");
-    assertError(badWhere, date, "score.where = txn_date === 'x' AND does not apply to input score.table");
-    Map<String, String> badSchema = overrides(date);
-    badSchema.put("input.schema", "amount STRING, n_items INT");
-    assertError(badSchema, date, "column 'amount' is double, but input.schema says string");
+    String[][] cases = { // key, bad value, what the one-line error must say
+        {"score.table", "no_such_table", "score.table = no_such_table: no such table"},
+        {"score.where", "txn_date = DATE'2027-01-01'", "score.where matched no rows"},
+        {"score.where", "txn_date === 'x' AND", "score.where = txn_date === 'x' AND does not apply to input score.table"},
+        {"input.schema", "amount STRING, n_items INT", "column 'amount' is double, but input.schema says string"}};
+    for (String[] c : cases) {
+      Map<String, String> bad = overrides(date);
+      bad.put(c[0], c[1]);
+      assertError(bad, date, c[2]);
+    }
     Map<String, String> noTrainRows = overrides(date);
     noTrainRows.put("train.where", "txn_date > DATE'2027-01-01'");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
