@@ -2,7 +2,6 @@ package io.vigil.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.core.AnomalyDetector;
 import io.vigil.core.SharedParams;
 import io.vigil.data.InputCheck;
 import io.vigil.detectors.Detectors;
@@ -60,16 +59,16 @@ public final class TrainJob {
             : (Object) Boolean.parseBoolean(value));
       }
     });
-    AnomalyDetector<?, ?> detector = Detectors.create(detectorName, params, ctx::detectorParams);
-    pipeline.setFeatureStages(ctx.featurePipeline(detectorName).stages()).setDetector(detector);
+    pipeline.setFeatureStages(ctx.featurePipeline(detectorName).stages())
+        .setDetector(Detectors.create(detectorName, params, ctx::detectorParams));
 
     InputCheck.Result train = ctx.readChecked("train");
     if (c.getList("features.numeric").equals(java.util.List.of("*"))) {
       LOG.info("features.numeric = * chose {} (recorded in model-info.json)", ctx.numericFeatures());
     }
     if (train.rows() - train.rejected() == 0) {
-      throw new IllegalArgumentException(String.format("Input train.path = %s is empty: 0 rows to train on (%d read,"
-          + " %d rejected).", Inputs.describe(c, "train"), train.rows(), train.rejected()));
+      throw new IllegalArgumentException(String.format("Input %s is empty: 0 rows to train on (%d read, %d rejected).",
+          Inputs.describe(c, "train"), train.rows(), train.rejected()));
     }
     PipelineModel model;
     try {
