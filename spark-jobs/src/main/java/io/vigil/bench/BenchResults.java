@@ -29,8 +29,16 @@ public final class BenchResults {
     }
   }
 
-  /** The commit of the code being measured: {@code VIGIL_GIT_COMMIT}, else {@code git rev-parse HEAD}, else "unknown". */
+  /** Read once per run: the checkout may move on while a long benchmark runs. */
+  private static final String COMMIT = readGitCommit();
+
+  /** The commit of the code being measured (as of the run's start). */
   static String gitCommit() {
+    return COMMIT;
+  }
+
+  /** {@code VIGIL_GIT_COMMIT}, else {@code git rev-parse HEAD}, else "unknown". */
+  private static String readGitCommit() {
     String fromEnv = System.getenv("VIGIL_GIT_COMMIT");
     if (fromEnv != null && !fromEnv.isBlank()) {
       return fromEnv.trim();
