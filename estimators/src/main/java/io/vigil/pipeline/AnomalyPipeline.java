@@ -66,7 +66,7 @@ public class AnomalyPipeline extends Estimator<PipelineModel> {
     this(Identifiable$.MODULE$.randomUID("anomalyPipeline"));
   }
 
-  /** The default calibration slice: 0 until chosen (bench/results/calibration.md). */
+  /** The default calibration slice: off; the measurement behind it is bench/results/calibration-summary.md. */
   public static final double DEFAULT_CALIBRATION_FRACTION = 0.0;
 
   public AnomalyPipeline(String uid) {
