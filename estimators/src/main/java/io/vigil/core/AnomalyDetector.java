@@ -67,6 +67,15 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>, D extends Anoma
   protected abstract M train(Dataset<Row> features, long numRows);
 
   /**
+   * The fitted model's scores of its own training rows ({@code features}), from which the label-free
+   * threshold and the drift baseline are set. A detector whose training rows are part of its model (a
+   * nearest-neighbour reference set) overrides this to score each row without itself.
+   */
+  protected Dataset<Row> trainingScores(M model, Dataset<Row> features) {
+    return model.scoreOnly(features);
+  }
+
+  /**
    * The columns {@link #train} receives, the features column first. Detectors that read more than the
    * features (a sequence detector's entity and order columns) add theirs.
    */
@@ -107,9 +116,18 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>, D extends Anoma
           org.apache.spark.sql.functions.col("`" + getFeaturesCol() + "`"))).first().getAs(0);
       model.setTrainingFacts(n, model.getNumFeatures(),
           Explanations.featureNames(dataset.schema(), getFeaturesCol(), model.getNumFeatures()), means.toArray());
-      String strategy = getThresholdStrategy();
-      if (!strategy.equals(SharedParams.FIXED)) {
-        model.setThreshold(chooseThreshold(model.scoreOnly(features), getScoreCol(), strategy, this), strategy);
+      // One scoring pass over the training rows, kept for the threshold and the drift baseline (both read
+      // the scores several times: count, quantile, deciles, bins).
+      Dataset<Row> scores = trainingScores(model, features).select(org.apache.spark.sql.functions.col(
+          "`" + getScoreCol() + "`")).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        String strategy = getThresholdStrategy();
+        if (!strategy.equals(SharedParams.FIXED)) {
+          model.setThreshold(chooseThreshold(scores, getScoreCol(), strategy, this), strategy);
+        }
+        model.setTrainingScoreBaseline(scores, n);
+      } finally {
+        scores.unpersist();
       }
       return model;
     } finally {

@@ -152,6 +152,17 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     return setParam(trainShareFlagged(), shareFlagged);
   }
 
+  /**
+   * Records the drift baseline from {@code scores} (one {@code scoreCol} column of {@code rows} rows, persisted
+   * by the caller: it is read three times): their decile bins and the share at or above the threshold.
+   */
+  public M setTrainingScoreBaseline(Dataset<Row> scores, long rows) {
+    double[] edges = io.vigil.threshold.Drift.edges(scores, getScoreCol());
+    long above = Double.isNaN(getThreshold()) ? 0 : scores.where(col(getScoreCol()).geq(getThreshold())).count();
+    return setTrainingScoreBaseline(edges, io.vigil.threshold.Drift.shares(scores, getScoreCol(), edges),
+        (double) above / rows);
+  }
+
   /** The training rows' feature means (set by fit); an error naming the model when it was saved without them. */
   public double[] getFeatureMeans() {
     if (!isDefined(featureMeans()) || ((double[]) getOrDefault(featureMeans())).length != getNumFeatures()) {

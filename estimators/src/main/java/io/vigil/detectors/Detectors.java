@@ -3,8 +3,10 @@ package io.vigil.detectors;
 import io.vigil.core.AnomalyDetector;
 import io.vigil.autoencoder.AutoencoderDetector;
 import io.vigil.bigan.BiGanDetector;
+import io.vigil.ecod.EcodDetector;
 import io.vigil.ensemble.EnsembleDetector;
 import io.vigil.iforest.IsolationForestDetector;
+import io.vigil.knn.KnnDetector;
 import io.vigil.ocsvm.OneClassSvmDetector;
 import io.vigil.pca.PcaDetector;
 import io.vigil.sequence.SequenceDetector;
@@ -41,6 +43,8 @@ public final class Detectors {
     register(BiGanDetector.NAME, BiGanDetector::new);
     register(OneClassSvmDetector.NAME, OneClassSvmDetector::new);
     register(IsolationForestDetector.NAME, IsolationForestDetector::new);
+    register(KnnDetector.NAME, KnnDetector::new);
+    register(EcodDetector.NAME, EcodDetector::new);
     register(EnsembleDetector.NAME, EnsembleDetector::new);
   }
 
@@ -52,6 +56,12 @@ public final class Detectors {
 
   public static List<String> names() {
     return List.copyOf(BY_NAME.keySet());
+  }
+
+  /** Whether the detector named {@code name} has a param {@code param} (e.g. a seed). */
+  public static boolean hasParam(String name, String param) {
+    Supplier<AnomalyDetector<?, ?>> factory = BY_NAME.get(name);
+    return factory != null && factory.get().hasParam(param);
   }
 
   /** Expands "all", a single name or a comma list into known detector names, in the order given. */

@@ -8,7 +8,6 @@ import io.vigil.core.AnomalyModel;
 import io.vigil.ensemble.EnsembleDetector;
 import io.vigil.ensemble.EnsembleModel;
 import io.vigil.ensemble.EnsembleParams;
-import io.vigil.eval.Drift;
 import io.vigil.eval.ScoreCurve;
 import io.vigil.threshold.Thresholds;
 import java.util.ArrayList;
@@ -170,31 +169,29 @@ public class AnomalyPipeline extends Estimator<PipelineModel> {
       }
       validate(fitted, features.transform(val), strategy);
     }
-    // The baseline of the drift figures (PSI) of later runs: the training rows' scores, or the calibration
-    // slice's, which (never fit on) also sets the label-free threshold.
-    Dataset<Row> trainScores = fitted.scoreOnly(features.transform(calibrationRows != null ? calibrationRows
-        : trainRows)).select(fitted.getScoreCol()).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      if (calibrationRows != null) {
-        long rows = trainScores.count();
-        if (rows == 0) {
-          throw new IllegalArgumentException("calibrationFraction = " + calibration + " left no calibration rows; use"
-              + " a larger fraction or 0.");
+    // The detector's fit recorded the threshold and the drift baseline from its training scores. A calibration
+    // slice (never fit on) sets both again from its own scores, as does a change of the ensemble's weights; a
+    // labelled threshold changes the share of training rows flagged.
+    if (calibrationRows != null || rethreshold || Thresholds.isLabelled(strategy)) {
+      Dataset<Row> scores = fitted.scoreOnly(features.transform(calibrationRows != null ? calibrationRows
+          : trainRows)).select(fitted.getScoreCol()).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        long rows = calibrationRows != null ? scores.count() : fitted.getNumTrainingRows();
+        if (calibrationRows != null) {
+          if (rows == 0) {
+            throw new IllegalArgumentException("calibrationFraction = " + calibration + " left no calibration rows;"
+                + " use a larger fraction or 0.");
+          }
+          fitted.setCalibrationSlice(calibration, rows);
         }
-        fitted.setCalibrationSlice(calibration, rows);
-        rethreshold = !Thresholds.isLabelled(strategy) && !strategy.equals(Thresholds.FIXED);
+        if (!Thresholds.isLabelled(strategy) && !strategy.equals(Thresholds.FIXED)) {
+          fitted.setThreshold(AnomalyDetector.chooseThresholdFully(scores, fitted.getScoreCol(), strategy, fitted)
+              .threshold(), strategy);
+        }
+        fitted.setTrainingScoreBaseline(scores, rows);
+      } finally {
+        scores.unpersist();
       }
-      if (rethreshold) {
-        fitted.setThreshold(AnomalyDetector.chooseThresholdFully(trainScores, fitted.getScoreCol(), strategy, fitted)
-            .threshold(), strategy);
-      }
-      double[] edges = Drift.edges(trainScores, fitted.getScoreCol());
-      long above = trainScores.where(col(fitted.getScoreCol()).geq(fitted.getThreshold())).count();
-      fitted.setTrainingScoreBaseline(edges, Drift.shares(trainScores, fitted.getScoreCol(), edges),
-          (double) above / (calibrationRows != null ? (Long) fitted.getOrDefault(fitted.numCalibrationRows())
-              : fitted.getNumTrainingRows()));
-    } finally {
-      trainScores.unpersist();
     }
     return model;
   }

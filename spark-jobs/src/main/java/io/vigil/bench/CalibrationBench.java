@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.vigil.core.AnomalyModel;
 import io.vigil.core.SharedParams;
 import io.vigil.detectors.Detectors;
-import io.vigil.eval.Drift;
+import io.vigil.threshold.Drift;
 import io.vigil.jobs.JobConfig;
 import io.vigil.jobs.JobContext;
 import io.vigil.pipeline.AnomalyPipeline;

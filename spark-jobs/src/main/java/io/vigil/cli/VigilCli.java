@@ -1,5 +1,6 @@
 package io.vigil.cli;
 
+import io.vigil.bench.AdbenchSemiSuite;
 import io.vigil.bench.AdbenchSuite;
 import io.vigil.bench.CalibrationBench;
 import io.vigil.bench.EnsembleSuite;
@@ -70,6 +71,13 @@ public final class VigilCli {
         (spark, a) -> SqlJob.run(spark, new Warehouse(a.output, spark.sparkContext().hadoopConfiguration()), a.query,
             a.allowWrites).show(1000, false)));
     BENCH_SUITES.put("adbench", VigilCli::benchAdbench);
+    BENCH_SUITES.put("adbench-semi", (spark, a) -> {
+      AdbenchSemiSuite.run(spark, a.conf != null ? a.conf : a.confDir + "/adbench-semi.conf", a.output, a.sets,
+          a.detector, a.date, a.results).forEach(r -> System.out.printf("%-12s %-8s ROC AUC x100 %.2f (sd %.2f, %d"
+              + " runs)  DTE %.2f%n", r.get("set"), r.get("detector"), r.get("roc_auc_x100_mean"),
+              r.get("roc_auc_x100_sd"), r.get("runs"), r.get("dte_published_roc_auc_x100")));
+      System.out.println("Results: " + a.results + "/adbench-semi{,-runs}.{csv,json,md}, adbench-semi-table.md");
+    });
     BENCH_SUITES.put("nab", VigilCli::benchNab);
     BENCH_SUITES.put("ensemble", VigilCli::benchEnsemble);
     BENCH_SUITES.put("calibration", (spark, a) -> {

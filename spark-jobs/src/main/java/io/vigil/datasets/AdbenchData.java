@@ -38,20 +38,7 @@ public final class AdbenchData {
    * that need labels, such as an ensemble's weights; the test split stays untouched.
    */
   public static Map<String, Long> prepare(SparkSession spark, String csvFile, String outputDir) {
-    Dataset<Row> raw = spark.read().option("header", "true").option("inferSchema", "true").option("mode", "FAILFAST")
-        .csv(csvFile);
-    if (!java.util.Arrays.asList(raw.columns()).contains("label")) {
-      throw new IllegalArgumentException(csvFile + " has no 'label' column; ADBench files end with label.");
-    }
-    // The file is one gzip stream, hence one partition read in line order: the index is the line number.
-    Dataset<Row> indexed = spark.createDataFrame(raw.javaRDD().zipWithIndex().map(t -> {
-      Object[] v = new Object[t._1().length() + 1];
-      for (int i = 0; i < t._1().length(); i++) {
-        v[i] = t._1().get(i);
-      }
-      v[v.length - 1] = t._2();
-      return org.apache.spark.sql.RowFactory.create(v);
-    }), raw.schema().add("row_index", org.apache.spark.sql.types.DataTypes.LongType, false));
+    Dataset<Row> indexed = withRowIndex(spark, csvFile);
     Dataset<Row> ranked = indexed
         .withColumn("_rank", row_number().over(Window.partitionBy("label").orderBy(xxhash64(lit(SEED), col("row_index")))))
         .withColumn("_n", count(lit(1)).over(Window.partitionBy("label")));
@@ -64,6 +51,42 @@ public final class AdbenchData {
     counts.put("test", write(test, outputDir, "test"));
     counts.put("val", write(val, outputDir, "val"));
     return counts;
+  }
+
+  /**
+   * The adbench-semi protocol (README; DTE's semi-supervised setting, Livernoche et al. 2024): {@code train} =
+   * the first round(n_normal / 2) label-0 rows in file order (half to even, as numpy rounds), {@code test} = the
+   * other rows, every anomaly among them. Deterministic: no seed, no validation split.
+   */
+  public static Map<String, Long> prepareSemi(SparkSession spark, String csvFile, String outputDir) {
+    Dataset<Row> indexed = withRowIndex(spark, csvFile);
+    long normals = indexed.where(col("label").equalTo(0)).count();
+    long trainRows = (long) Math.rint(normals / 2.0);
+    Dataset<Row> ranked = indexed.withColumn("_rank", row_number().over(Window.partitionBy("label").orderBy("row_index")));
+    org.apache.spark.sql.Column inTrain = col("label").equalTo(0).and(col("_rank").leq(trainRows));
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("train", write(ranked.filter(inTrain).drop("_rank"), outputDir, "train"));
+    counts.put("test", write(ranked.filter(org.apache.spark.sql.functions.not(inTrain)).drop("_rank"), outputDir,
+        "test"));
+    return counts;
+  }
+
+  /** The file's rows with {@code row_index}, their 0-based line number; an error when it has no label column. */
+  private static Dataset<Row> withRowIndex(SparkSession spark, String csvFile) {
+    Dataset<Row> raw = spark.read().option("header", "true").option("inferSchema", "true").option("mode", "FAILFAST")
+        .csv(csvFile);
+    if (!java.util.Arrays.asList(raw.columns()).contains("label")) {
+      throw new IllegalArgumentException(csvFile + " has no 'label' column; ADBench files end with label.");
+    }
+    // The file is one gzip stream, hence one partition read in line order: the index is the line number.
+    return spark.createDataFrame(raw.javaRDD().zipWithIndex().map(t -> {
+      Object[] v = new Object[t._1().length() + 1];
+      for (int i = 0; i < t._1().length(); i++) {
+        v[i] = t._1().get(i);
+      }
+      v[v.length - 1] = t._2();
+      return org.apache.spark.sql.RowFactory.create(v);
+    }), raw.schema().add("row_index", org.apache.spark.sql.types.DataTypes.LongType, false));
   }
 
   private static long write(Dataset<Row> table, String root, String name) {

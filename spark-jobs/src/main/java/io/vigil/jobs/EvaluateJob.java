@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.vigil.eval.AnomalyEvaluator;
-import io.vigil.eval.Drift;
+import io.vigil.threshold.Drift;
 import io.vigil.eval.EvaluationSummary;
 import io.vigil.pipeline.DetectorFacts;
 import io.vigil.reports.Charts;

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * root given with --output, and {@code ${shared.data}} defaults to the environment variable
  * VIGIL_SHARED_DATA, else ../shared/data. Command-line {@code --set key=value} overrides the file. A reference
  * to a date key may add or subtract whole days: {@code ${run_date - 28d}}, {@code ${run_date + 1d}}.
+ * {@code ${key:name}} is the file a key names without its folder and extensions ({@code cardio.csv.gz} → {@code cardio}).
  */
 public final class JobConfig {
 
@@ -129,7 +130,9 @@ public final class JobConfig {
       do {
         String ref = m.group(1);
         Matcher arithmetic = DATE_ARITHMETIC.matcher(ref);
-        String name = arithmetic.matches() ? arithmetic.group(1) : ref.trim();
+        boolean fileName = ref.trim().endsWith(FILE_NAME);
+        String name = arithmetic.matches() ? arithmetic.group(1)
+            : fileName ? ref.trim().substring(0, ref.trim().length() - FILE_NAME.length()) : ref.trim();
         String v = raw.get(name);
         if (v == null) {
           throw new IllegalArgumentException(String.format("Config %s: '%s' refers to ${%s}, which is not set.",
@@ -138,6 +141,8 @@ public final class JobConfig {
         String resolved = resolve(source, raw, name, v, depth + 1);
         if (arithmetic.matches()) {
           resolved = shiftDate(source, key, ref, resolved, arithmetic);
+        } else if (fileName) {
+          resolved = nameOfFile(resolved);
         }
         m.appendReplacement(out, Matcher.quoteReplacement(resolved));
       } while (m.find());
@@ -145,6 +150,16 @@ public final class JobConfig {
       current = out.toString();
     }
     return current;
+  }
+
+  /** {@code ${prepare.source:name}}: the file a key names, without its folder and extensions (cardio.csv.gz → cardio). */
+  private static final String FILE_NAME = ":name";
+
+  static String nameOfFile(String path) {
+    String file = path.replaceAll("/+$", "");
+    file = file.substring(file.lastIndexOf('/') + 1);
+    int dot = file.indexOf('.');
+    return dot > 0 ? file.substring(0, dot) : file;
   }
 
   /** {@code ${run_date - 28d}}: a key holding a date (yyyy-MM-dd), plus or minus whole days. */

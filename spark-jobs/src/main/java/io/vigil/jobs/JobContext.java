@@ -43,9 +43,17 @@ public record JobContext(SparkSession spark, JobConfig config, Warehouse warehou
         Integer.parseInt(config.get("features.maxCategories", String.valueOf(FeaturePipeline.DEFAULT_MAX_CATEGORIES))));
   }
 
-  /** The detector's own params from the config ({@code <detector>.<param>}), less its feature overrides. */
+  /**
+   * The detector's own params from the config ({@code <detector>.<param>}), less its feature overrides; the
+   * key {@code seed} sets the seed of every detector that draws random numbers, unless {@code <detector>.seed}
+   * does (a protocol's runs over seeds change one key).
+   */
   public java.util.Map<String, String> detectorParams(String detector) {
-    java.util.Map<String, String> params = new java.util.LinkedHashMap<>(config.withPrefix(detector));
+    java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+    if (config.has("seed") && io.vigil.detectors.Detectors.hasParam(detector, "seed")) {
+      params.put("seed", config.get("seed"));
+    }
+    params.putAll(config.withPrefix(detector));
     params.keySet().removeIf(k -> k.startsWith("features."));
     return params;
   }

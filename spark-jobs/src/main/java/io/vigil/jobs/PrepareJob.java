@@ -11,7 +11,8 @@ import java.util.Map;
  * prepare: turn the raw source files into the Parquet tables a config reads. {@code prepare.kind = kdd}
  * builds the kdd-honest and deepad-8020 tables from {@code prepare.source} (the directory that
  * data/fetch-kdd.sh fills) into {@code prepare.output}; {@code adbench} splits one ADBench CSV
- * ({@code prepare.source}) into train/test; {@code nab} labels three NAB series (data/fetch-nab.sh);
+ * ({@code prepare.source}) into train/test ({@code adbench-semi}: the first half of its normal rows to train);
+ * {@code nab} labels three NAB series (data/fetch-nab.sh);
  * {@code demo-transactions} writes the seeded demo table {@code prepare.table} ({@code prepare.days} days of
  * {@code prepare.rowsPerDay} rows ending on {@code prepare.endDate}, {@code prepare.seed});
  * {@code none} (generic CSV/Parquet input) has nothing to
@@ -53,6 +54,9 @@ public final class PrepareJob {
       case "adbench":
         ctx.describe("vigil-prepare", "Vigil prepare ADBench split of " + c.get("prepare.source"));
         return AdbenchData.prepare(ctx.spark(), c.get("prepare.source"), c.get("prepare.output"));
+      case "adbench-semi":
+        ctx.describe("vigil-prepare", "Vigil prepare adbench-semi split of " + c.get("prepare.source"));
+        return AdbenchData.prepareSemi(ctx.spark(), c.get("prepare.source"), c.get("prepare.output"));
       case "nab":
         ctx.describe("vigil-prepare", "Vigil prepare NAB series from " + c.get("prepare.source"));
         return NabData.prepare(ctx.spark(), c.get("prepare.source"), c.get("prepare.output"));
@@ -63,7 +67,7 @@ public final class PrepareJob {
             Integer.parseInt(c.get("prepare.days", "90")), Integer.parseInt(c.get("prepare.rowsPerDay", "2000")),
             Long.parseLong(c.get("prepare.seed", "42")));
       default:
-        throw new IllegalArgumentException("prepare.kind must be kdd, adbench, nab, " + DEMO + " or none, got '"
+        throw new IllegalArgumentException("prepare.kind must be kdd, adbench, adbench-semi, nab, " + DEMO + " or none, got '"
             + kind + "'.");
     }
   }

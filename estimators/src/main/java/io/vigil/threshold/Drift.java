@@ -1,4 +1,4 @@
-package io.vigil.eval;
+package io.vigil.threshold;
 
 import static org.apache.spark.sql.functions.col;
 

@@ -1,4 +1,4 @@
-package io.vigil.eval;
+package io.vigil.threshold;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

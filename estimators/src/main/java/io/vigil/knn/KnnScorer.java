@@ -1,0 +1,190 @@
+package io.vigil.knn;
+
+import io.vigil.dl4j.BatchScoring;
+import io.vigil.dl4j.Nd4jArrays;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Exact k-nearest-neighbour distances of a batch of rows to the reference set, through BLAS: for each
+ * block of {@link #BLOCK_ROWS} reference rows, one FLOAT matrix product gives -2 x·r for every pair, to
+ * which the squared norms are added (‖x - r‖² = ‖x‖² + ‖r‖² - 2 x·r), and a running top list per row keeps
+ * the nearest candidates. The candidates' distances are then computed again directly, in double: the
+ * expanded form loses digits for close pairs in float, and the closest pairs decide the score.
+ *
+ * <p>One instance per executor thread (restored from the broadcast bytes by {@link #fromBytes}); not
+ * thread-safe, because it keeps its product buffer between batches.
+ */
+final class KnnScorer {
+
+  static final int BLOCK_ROWS = 2048;
+
+  private final float[] reference;
+  private final int rows;
+  private final int width;
+  private final float[] norms;
+  private final INDArray[] blocks;
+  private final java.util.Map<Long, INDArray> products = new java.util.HashMap<>();
+
+  KnnScorer(float[] reference, int rows, int width) {
+    this.reference = reference;
+    this.rows = rows;
+    this.width = width;
+    norms = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      double s = 0;
+      for (int j = 0; j < width; j++) {
+        float v = reference[r * width + j];
+        s += v * v;
+      }
+      norms[r] = (float) s;
+    }
+    blocks = new INDArray[(rows + BLOCK_ROWS - 1) / BLOCK_ROWS];
+    for (int b = 0; b < blocks.length; b++) {
+      int from = b * BLOCK_ROWS;
+      int size = Math.min(BLOCK_ROWS, rows - from);
+      blocks[b] = Nd4jArrays.matrix(Arrays.copyOfRange(reference, from * width, (from + size) * width), size, width);
+    }
+  }
+
+  /** The reference set as bytes: rows, width, then the row-major floats (little-endian). */
+  static byte[] toBytes(float[] reference, int rows, int width) {
+    ByteBuffer out = ByteBuffer.allocate(8 + 4 * reference.length).order(ByteOrder.LITTLE_ENDIAN);
+    out.putInt(rows).putInt(width).asFloatBuffer().put(reference);
+    return out.array();
+  }
+
+  static float[] referenceOf(byte[] bytes) {
+    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int rows = in.getInt();
+    int width = in.getInt();
+    float[] reference = new float[rows * width];
+    in.asFloatBuffer().get(reference);
+    return reference;
+  }
+
+  static KnnScorer fromBytes(byte[] bytes) {
+    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int rows = in.getInt();
+    int width = in.getInt();
+    return new KnnScorer(referenceOf(bytes), rows, width);
+  }
+
+  /**
+   * Scores a batch {@code x} (FLOAT, one row per scored row): the distance to the k-th nearest reference row,
+   * or the mean over the k nearest; with {@code skipNearest} the nearest reference row of each scored row is
+   * left out first (a training row scored against a reference set that holds it). Contributions, when asked
+   * for: each feature's squared difference to the mean of the k neighbours.
+   */
+  BatchScoring.Scores score(INDArray x, int k, boolean mean, boolean skipNearest, boolean explain) {
+    int n = (int) x.rows();
+    float[] values = x.dup('c').data().asFloat();
+    int skip = skipNearest ? 1 : 0;
+    int count = Math.min(k + skip, rows);
+    int[] nearest = candidates(x, values, n, count);
+    double[] scores = new double[n];
+    float[] contributions = explain ? new float[n * width] : null;
+    double[] distances = new double[count];
+    Integer[] order = new Integer[count];
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < count; c++) {
+        distances[c] = exactDistance(values, i, nearest[i * count + c]);
+        order[c] = c;
+      }
+      Arrays.sort(order, (a, b) -> Double.compare(distances[a], distances[b]));
+      int used = Math.max(count - skip, 1);
+      double sum = 0;
+      for (int c = skip; c < skip + used && c < count; c++) {
+        sum += distances[order[c]];
+      }
+      scores[i] = mean ? sum / used : distances[order[Math.min(skip + used, count) - 1]];
+      if (explain) {
+        for (int j = 0; j < width; j++) {
+          double centre = 0;
+          for (int c = skip; c < skip + used && c < count; c++) {
+            centre += reference[nearest[i * count + order[c]] * width + j];
+          }
+          double diff = values[i * width + j] - centre / used;
+          contributions[i * width + j] = (float) (diff * diff);
+        }
+      }
+    }
+    return new BatchScoring.Scores(scores, contributions);
+  }
+
+  /** For each scored row, the indices of its {@code count} nearest reference rows by the float products. */
+  private int[] candidates(INDArray x, float[] values, int n, int count) {
+    float[] xNorms = new float[n];
+    for (int i = 0; i < n; i++) {
+      double s = 0;
+      for (int j = 0; j < width; j++) {
+        float v = values[i * width + j];
+        s += v * v;
+      }
+      xNorms[i] = (float) s;
+    }
+    float[] bestDistance = new float[n * count];
+    Arrays.fill(bestDistance, Float.POSITIVE_INFINITY);
+    int[] best = new int[n * count];
+    for (int b = 0; b < blocks.length; b++) {
+      INDArray block = blocks[b];
+      int size = (int) block.rows();
+      // (size x n) in column order: the products of scored row i lie contiguously at i * size.
+      INDArray out = productBuffer(size, n);
+      Nd4j.gemm(block, x, out, false, true, -2.0, 0.0);
+      FloatBuffer dots = out.data().asNioFloat();
+      int offset = b * BLOCK_ROWS;
+      for (int i = 0; i < n; i++) {
+        int base = i * size;
+        int top = i * count;
+        float worst = bestDistance[top + count - 1];
+        float xNorm = xNorms[i];
+        for (int r = 0; r < size; r++) {
+          float d = xNorm + norms[offset + r] + dots.get(base + r);
+          if (d < worst) {
+            int at = count - 1;
+            while (at > 0 && bestDistance[top + at - 1] > d) {
+              bestDistance[top + at] = bestDistance[top + at - 1];
+              best[top + at] = best[top + at - 1];
+              at--;
+            }
+            bestDistance[top + at] = d;
+            best[top + at] = offset + r;
+            worst = bestDistance[top + count - 1];
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+  /** A product buffer of this shape (BLAS writes into it; kept between batches, one per shape in use). */
+  private INDArray productBuffer(int size, int n) {
+    long key = ((long) size << 32) | n;
+    INDArray buffer = products.get(key);
+    if (buffer == null) {
+      if (products.size() >= 4) {
+        products.clear();
+      }
+      buffer = Nd4j.createUninitialized(DataType.FLOAT, new long[] {size, n}, 'f');
+      products.put(key, buffer);
+    }
+    return buffer;
+  }
+
+  private double exactDistance(float[] values, int row, int referenceRow) {
+    double s = 0;
+    int a = row * width;
+    int b = referenceRow * width;
+    for (int j = 0; j < width; j++) {
+      double d = (double) values[a + j] - reference[b + j];
+      s += d * d;
+    }
+    return Math.sqrt(s);
+  }
+}
