@@ -90,6 +90,15 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>, D extends Anoma
 
   @Override
   public M fit(Dataset<?> dataset) {
+    return fit(dataset, scores -> { });
+  }
+
+  /**
+   * As {@link #fit(Dataset)}, and hands the model's scores of its training rows (the {@code scoreCol} column,
+   * persisted; see {@link #trainingScores}) to {@code useTrainingScores} before they are released, so a caller
+   * that needs them too (an ensemble fitting its normalisation) does not score the rows again.
+   */
+  public M fit(Dataset<?> dataset, java.util.function.Consumer<Dataset<Row>> useTrainingScores) {
     transformSchema(dataset.schema(), true);
     if (getThresholdStrategy().equals(SharedParams.FIXED) && !Double.isFinite(getThreshold())) {
       throw new IllegalArgumentException(
@@ -126,6 +135,7 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>, D extends Anoma
           model.setThreshold(chooseThreshold(scores, getScoreCol(), strategy, this), strategy);
         }
         model.setTrainingScoreBaseline(scores, n);
+        useTrainingScores.accept(scores);
       } finally {
         scores.unpersist();
       }

@@ -15,7 +15,6 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * An ensemble of detectors over one features column: each member is fit on the training rows, its
@@ -81,22 +80,16 @@ public class EnsembleDetector extends AnomalyDetector<EnsembleModel, EnsembleDet
     List<AnomalyModel<?>> fitted = new ArrayList<>();
     double[][] normalizers = new double[detectors.size()][];
     for (int i = 0; i < detectors.size(); i++) {
-      // Each member scores into its own column; its threshold is never used (the ensemble has one), so
-      // it skips the training-score pass it would make for one.
+      // Each member scores into its own column; its threshold is never used (the ensemble has one). Its
+      // normalisation is fitted on the training scores its fit computes anyway.
       String column = EnsembleModel.memberScoreCol(i);
       AnomalyDetector<?, ?> member = detectors.get(i).copy(ParamMap.empty()
           .put(detectors.get(i).featuresCol(), getFeaturesCol()).put(detectors.get(i).scoreCol(), column)
           .put(detectors.get(i).thresholdStrategy(), SharedParams.FIXED).put(detectors.get(i).threshold(), 0.0)
           .put(detectors.get(i).explainTopK(), 0));
-      AnomalyModel<?> model = member.fit(features);
-      fitted.add(model);
-      // robustZ reads the scores twice (median, then deviations from it): score the training rows once
-      Dataset<Row> scores = model.scoreOnly(features).select(column).persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        normalizers[i] = Normalization.fit(scores, column, getNormalization());
-      } finally {
-        scores.unpersist();
-      }
+      int index = i;
+      fitted.add(member.fit(features, scores -> normalizers[index] = Normalization.fit(scores, column,
+          getNormalization())));
     }
     return new EnsembleModel(uid(), fitted, normalizers, fitted.get(0).getNumFeatures());
   }

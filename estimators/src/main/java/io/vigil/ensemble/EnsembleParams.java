@@ -22,7 +22,8 @@ public interface EnsembleParams extends DetectorParams {
   }
 
   default StringArrayParam members() {
-    return defineParam("members", new String[] {"pca", "ocsvm", "iforest"}, () -> new StringArrayParam(this,
+    // knn and ecod by their maximum: the default chosen on the six ADBench sets (bench/results/adbench-semi.md)
+    return defineParam("members", new String[] {"knn", "ecod"}, () -> new StringArrayParam(this,
         "members", "the member detectors' names (e.g. pca,ocsvm,iforest), at least two, each once; their params are"
             + " set on the member detectors themselves"));
   }
@@ -35,7 +36,7 @@ public interface EnsembleParams extends DetectorParams {
   }
 
   default Param<String> combination() {
-    return defineParam("combination", MEAN, () -> new Param<>(uid(), "combination", "how the normalised scores"
+    return defineParam("combination", MAX, () -> new Param<>(uid(), "combination", "how the normalised scores"
         + " combine: 'mean' (weighted by weights) or 'max'", ParamValidators.inArray(new String[] {MEAN, MAX})));
   }
 

@@ -7,9 +7,12 @@ import org.apache.spark.sql.Row;
 import io.vigil.core.AnomalyDetector;
 
 /**
- * PCA anomaly detector: the principal subspace of the (scaled) training rows is the model of normal
- * behaviour; a row's score is its squared distance from that subspace (Shyu et al. 2003, "A novel
- * anomaly detection scheme based on principal component classifier"), optionally plus the
+ * PCA anomaly detector: the principal components of the (scaled) training rows are the model of normal
+ * behaviour. By default a row's score is its Mahalanobis distance over the components (Shyu et al. 2003, "A
+ * novel anomaly detection scheme based on principal component classifier": squared projections divided by
+ * their variances), each variance shrunk halfway towards the mean variance, so that the smallest components,
+ * whose variances are mostly noise, do not decide the score alone (bench/results/adbench-semi-pca.md has the
+ * measurement behind the default); or its squared distance from the principal subspace, optionally plus the
  * Mahalanobis distance inside it.
  *
  * <p>Distributed: each partition sums its rows and their centred outer products on the executors;
@@ -25,6 +28,7 @@ public class PcaDetector extends AnomalyDetector<PcaModel, PcaDetector> implemen
   public PcaDetector setK(int value) { return setParam(k(), value); }
   public PcaDetector setVarianceExplained(double value) { return setParam(varianceExplained(), value); }
   public PcaDetector setScoreMode(String value) { return setParam(scoreMode(), value); }
+  public PcaDetector setShrinkage(double value) { return setParam(shrinkage(), value); }
 
   @Override
   protected PcaModel train(Dataset<Row> features, long numRows) {

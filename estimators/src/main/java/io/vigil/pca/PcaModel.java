@@ -40,6 +40,7 @@ public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
   }
 
   public PcaModel setScoreMode(String value) { return setParam(scoreMode(), value); }
+  public PcaModel setShrinkage(double value) { return setParam(shrinkage(), value); }
 
   /** The number of principal components kept. */
   public int numComponents() {
@@ -53,8 +54,9 @@ public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
-    PcaScorer scorer = new PcaScorer(mean, components, eigenvalues, residualVariance,
-        getScoreMode().equals(RECONSTRUCTION_PLUS_MAHALANOBIS));
+    String mode = getScoreMode();
+    PcaScorer scorer = new PcaScorer(mean, components, eigenvalues, residualVariance, !mode.equals(RECONSTRUCTION),
+        mode.equals(SHRUNK_MAHALANOBIS) ? getShrinkage() : 0.0);
     return scoreEachRow(dataset, scorer, PcaScorer::score, (pca, x, score) -> pca.contributions(x), false);
   }
 

@@ -11,6 +11,7 @@ public interface PcaParams extends DetectorParams {
 
   String RECONSTRUCTION = "reconstruction";
   String RECONSTRUCTION_PLUS_MAHALANOBIS = "reconstructionPlusMahalanobis";
+  String SHRUNK_MAHALANOBIS = "shrunkMahalanobis";
 
   String NAME = "pca";
 
@@ -21,8 +22,9 @@ public interface PcaParams extends DetectorParams {
 
   @Override
   default String degenerateScoresHint() {
-    return "Keep fewer principal components than the feature width (k < width, or k = 0 with varianceExplained"
-        + " < 1): a PCA that keeps every component reconstructs every row exactly.";
+    return "With scoreMode reconstruction, keep fewer principal components than the feature width (k < width, or"
+        + " k = 0 with varianceExplained < 1): a PCA that keeps every component reconstructs every row exactly. Or"
+        + " use scoreMode shrunkMahalanobis (the default), which scores every direction.";
   }
 
   default IntParam k() {
@@ -38,11 +40,21 @@ public interface PcaParams extends DetectorParams {
   }
 
   default Param<String> scoreMode() {
-    return defineParam("scoreMode", RECONSTRUCTION, () -> new Param<>(uid(), "scoreMode",
-        "'reconstruction': squared distance from the principal subspace (in the scaled feature space);"
-            + " 'reconstructionPlusMahalanobis': the probabilistic-PCA negative log-likelihood, i.e."
-            + " reconstruction error / residual variance + sum over kept components of y_j^2 / lambda_j",
-        ParamValidators.inArray(new String[] {RECONSTRUCTION, RECONSTRUCTION_PLUS_MAHALANOBIS})));
+    return defineParam("scoreMode", SHRUNK_MAHALANOBIS, () -> new Param<>(uid(), "scoreMode",
+        "'shrunkMahalanobis': the Mahalanobis distance under the training covariance shrunk towards its mean"
+            + " variance, sum over components of y_j^2 / ((1 - s) lambda_j + s mean(lambda)) with s = shrinkage (the"
+            + " components beyond k as one, at their mean variance); 'reconstruction': squared distance from the"
+            + " principal subspace (in the scaled feature space); 'reconstructionPlusMahalanobis': the"
+            + " probabilistic-PCA negative log-likelihood, i.e. reconstruction error / residual variance + sum over"
+            + " kept components of y_j^2 / lambda_j (shrunkMahalanobis with shrinkage 0)",
+        ParamValidators.inArray(new String[] {SHRUNK_MAHALANOBIS, RECONSTRUCTION, RECONSTRUCTION_PLUS_MAHALANOBIS})));
+  }
+
+  default DoubleParam shrinkage() {
+    return defineParam("shrinkage", 0.5, () -> new DoubleParam(uid(), "shrinkage", "with shrunkMahalanobis: how far"
+        + " each component's variance moves towards the mean variance, in [0, 1]; 0 = the plain Mahalanobis"
+        + " distance (which the smallest components dominate), 1 = the Euclidean distance from the mean",
+        ParamValidators.inRange(0.0, 1.0)));
   }
 
   default int getK() {
@@ -51,6 +63,10 @@ public interface PcaParams extends DetectorParams {
 
   default double getVarianceExplained() {
     return (Double) getOrDefault(varianceExplained());
+  }
+
+  default double getShrinkage() {
+    return (Double) getOrDefault(shrinkage());
   }
 
   default String getScoreMode() {

@@ -18,13 +18,26 @@ final class PcaScorer implements Serializable {
   final double residualVariance;
   final boolean withMahalanobis;
 
+  /**
+   * @param shrinkage with the Mahalanobis term: s in [0, 1], every variance divided by becomes
+   *     (1 - s) variance + s (the mean variance over all d directions); 0 = probabilistic PCA's
+   */
   PcaScorer(double[] mean, double[][] components, double[] eigenvalues, double residualVariance,
-      boolean withMahalanobis) {
+      boolean withMahalanobis, double shrinkage) {
     this.mean = mean;
     this.components = components;
-    this.eigenvalues = eigenvalues;
-    this.residualVariance = residualVariance;
     this.withMahalanobis = withMahalanobis;
+    int d = mean.length;
+    double total = residualVariance * (d - components.length);
+    for (double v : eigenvalues) {
+      total += v;
+    }
+    double meanVariance = total / d;
+    this.eigenvalues = new double[eigenvalues.length];
+    for (int j = 0; j < eigenvalues.length; j++) {
+      this.eigenvalues[j] = (1 - shrinkage) * eigenvalues[j] + shrinkage * meanVariance;
+    }
+    this.residualVariance = (1 - shrinkage) * residualVariance + shrinkage * meanVariance;
   }
 
   /**
