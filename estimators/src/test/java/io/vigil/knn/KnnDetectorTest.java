@@ -77,7 +77,7 @@ class KnnDetectorTest extends SparkTestBase {
     assertTrue(auc > 0.95, "AUC " + auc);
     // In-sample scores would count each row as its own nearest neighbour and sit below fresh rows' scores;
     // scored without itself, the training share flagged is the contamination.
-    assertEquals(0.05, model.getOrDefault(model.trainShareFlagged()), 0.01);
+    assertEquals(0.05, (Double) model.getOrDefault(model.trainShareFlagged()), 0.01);
     double[] ownScores = orderedScores(model.transform(train));
     assertTrue(Arrays.stream(ownScores).allMatch(s -> s > 0));
   }
