@@ -10,15 +10,19 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import smile.anomaly.SVM;
-import smile.math.kernel.GaussianKernel;
+import libsvm.svm;
+import libsvm.svm_model;
+import libsvm.svm_node;
+import libsvm.svm_parameter;
+import libsvm.svm_problem;
 
 /**
  * One-class SVM (Schölkopf et al. 2001) with a Gaussian kernel, trained as an ensemble: the training
- * rows are split into {@code numModels} partitions, each partition trains Smile's one-class SVM on a
- * seeded sample of at most {@code maxRowsPerModel} rows, and a row's score is the negated mean decision
- * value of the members (higher = more anomalous; Smile's sign is positive = inlier). Kernel SVM training
- * grows quadratically with rows, so members stay small and train in parallel.
+ * rows are split into {@code numModels} partitions, each partition trains LIBSVM's one-class SVM (Chang and
+ * Lin; BSD-3-Clause, the solver scikit-learn's OneClassSVM wraps) on a seeded sample of at most
+ * {@code maxRowsPerModel} rows, and a row's score is the negated mean decision value of the members (higher =
+ * more anomalous; LIBSVM's sign is positive = inlier). Kernel SVM training grows quadratically with rows, so
+ * members stay small and train in parallel.
  */
 public class OneClassSvmDetector extends AnomalyDetector<OneClassSvmModel, OneClassSvmDetector>
     implements OneClassSvmParams {
@@ -41,7 +45,6 @@ public class OneClassSvmDetector extends AnomalyDetector<OneClassSvmModel, OneCl
     double g = resolveGamma(features, width);
     int members = getNumModels() > 0 ? getNumModels() : features.rdd().getNumPartitions();
     Dataset<Row> parts = members == features.rdd().getNumPartitions() ? features : features.repartition(members);
-    double sigma = Math.sqrt(1.0 / (2.0 * g)); // Smile: exp(-|x-y|^2 / (2 sigma^2))
     double nuValue = getNu();
     double tolValue = getTol();
     int cap = getMaxRowsPerModel();
@@ -51,17 +54,78 @@ public class OneClassSvmDetector extends AnomalyDetector<OneClassSvmModel, OneCl
       if (sample.length < 2) {
         return Collections.<SvmMember>emptyIterator();
       }
-      // Smile's solver starts from MathEx.permutate, drawn from a thread-local RNG: seed it, or the
-      // same rows give a slightly different machine on every fit.
-      smile.math.MathEx.setSeed(seedValue * 1_000_003L + idx);
-      SVM<double[]> svm = SVM.fit(sample, new GaussianKernel(sigma), nuValue, tolValue);
-      return Collections.singletonList(new SvmMember(svm.vectors(), svm.weights(), svm.intercept())).iterator();
+      return Collections.singletonList(trainLibsvm(sample, g, nuValue, tolValue)).iterator();
     }, true).collect());
     if (trained.isEmpty()) {
       throw new IllegalArgumentException("No partition of the " + numRows + " training rows had 2 or more rows;"
           + " lower numModels.");
     }
     return new OneClassSvmModel(uid(), trained.toArray(new SvmMember[0]), g, width);
+  }
+
+  /** LIBSVM's print function, set once: its training log goes nowhere (it writes to stdout otherwise). */
+  private static final boolean QUIET = quiet();
+
+  private static boolean quiet() {
+    svm.svm_set_print_string_function(line -> { });
+    return true;
+  }
+
+  /**
+   * One member: LIBSVM's one-class SVM with the Gaussian kernel exp(-gamma |x - y|^2) on {@code rows}. Its
+   * solver is deterministic for the same rows in the same order (one-class training draws no random numbers).
+   */
+  public static SvmMember trainLibsvm(double[][] rows, double gamma, double nu, double tol) {
+    if (!QUIET) {
+      throw new IllegalStateException("unreachable");
+    }
+    svm_problem problem = new svm_problem();
+    problem.l = rows.length;
+    problem.y = new double[rows.length];
+    problem.x = new svm_node[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      problem.x[i] = nodes(rows[i]);
+    }
+    svm_parameter param = new svm_parameter();
+    param.svm_type = svm_parameter.ONE_CLASS;
+    param.kernel_type = svm_parameter.RBF;
+    param.gamma = gamma;
+    param.nu = nu;
+    param.eps = tol;
+    param.cache_size = 200; // MB of kernel rows, LIBSVM's and scikit-learn's default
+    param.shrinking = 1;
+    param.probability = 0;
+    param.nr_weight = 0;
+    param.weight_label = new int[0];
+    param.weight = new double[0];
+    String error = svm.svm_check_parameter(problem, param);
+    if (error != null) {
+      throw new IllegalArgumentException("LIBSVM refused the one-class SVM parameters: " + error);
+    }
+    svm_model model = svm.svm_train(problem, param);
+    int width = rows[0].length;
+    double[][] vectors = new double[model.l][width];
+    for (int i = 0; i < model.l; i++) {
+      for (svm_node node : model.SV[i]) {
+        vectors[i][node.index] = node.value;
+      }
+    }
+    // LIBSVM's decision is sum_i coef_i K(x, sv_i) - rho
+    return new SvmMember(vectors, model.sv_coef[0].clone(), -model.rho[0]);
+  }
+
+  /** A dense row as LIBSVM nodes (0-based indices; zeros left out, as LIBSVM's sparse format expects). */
+  private static svm_node[] nodes(double[] row) {
+    List<svm_node> out = new ArrayList<>(row.length);
+    for (int j = 0; j < row.length; j++) {
+      if (row[j] != 0.0) {
+        svm_node n = new svm_node();
+        n.index = j;
+        n.value = row[j];
+        out.add(n);
+      }
+    }
+    return out.toArray(new svm_node[0]);
   }
 
   /** gamma as a number, or 'scale' = 1 / (d Var(X)) over all values, or 'auto' = 1 / d. */

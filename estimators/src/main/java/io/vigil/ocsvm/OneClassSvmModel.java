@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A fitted one-class SVM ensemble. Score = -(mean over members of f_m(x)), so higher = more anomalous
- * (the opposite of Smile's and scikit-learn's decision function).
+ * (the opposite of LIBSVM's and scikit-learn's decision function).
  */
 public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements OneClassSvmParams {
 
@@ -95,9 +95,18 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
     return contributions;
   }
 
+  /**
+   * Scores alone: a batch of rows at a time by matrix products ({@link SvmBatchScorer}, FLOAT). With
+   * explanations, row by row in double (the perturbation needs each row's distances anyway), on flagged rows.
+   */
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
     double g = gammaValue;
+    if (getExplainTopK() == 0) {
+      return io.vigil.dl4j.BatchScoring.appendScores(dataset, SvmBatchScorer.toBytes(members, g),
+          SvmBatchScorer::fromBytes, getFeaturesCol(), getScoreCol(), getNumFeatures(),
+          (scorer, x, explain) -> scorer.score(x), 0, getFeatureNames());
+    }
     return scoreEachRowExplainedByPerturbation(dataset, members, (ensemble, x) -> score(ensemble, g, x),
         (ensemble, means, x, s) -> perturbationContributions(ensemble, g, means, x, s));
   }

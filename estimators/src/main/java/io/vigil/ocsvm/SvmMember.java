@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 /**
  * One trained one-class SVM: decision f(x) = sum_i w_i exp(-gamma |x - v_i|^2) + b, positive inside
- * the learned support (Smile's sign: positive = inlier).
+ * the learned support (LIBSVM's sign: positive = inlier).
  */
 final class SvmMember implements Serializable {
 

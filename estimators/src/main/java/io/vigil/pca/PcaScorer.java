@@ -41,31 +41,43 @@ final class PcaScorer implements Serializable {
   }
 
   /**
-   * Each feature's squared residual (x - mean - V V'(x - mean))_i^2, over the residual variance when the
-   * score adds the Mahalanobis term: the reconstruction term split over the features (the in-subspace
-   * Mahalanobis term has no such split and is left out).
+   * Each feature's share of the score; the shares are >= 0 and sum to it. Reconstruction: the squared residual
+   * (x - mean - V V'(x - mean))_i^2. With the Mahalanobis term the score is z' M z (z = x - mean, M = V S^-1 V' +
+   * (I - V V') / r), and the shares are the squared entries of M^(1/2) z = V S^(-1/2) y + (z - V y) / sqrt(r):
+   * the row whitened in the feature basis.
    */
   double[] contributions(double[] x) {
     int d = mean.length;
-    double[] residual = new double[d];
+    double[] centered = new double[d];
     for (int i = 0; i < d; i++) {
-      residual[i] = x[i] - mean[i];
+      centered[i] = x[i] - mean[i];
     }
-    double[] centered = residual.clone();
-    for (double[] pc : components) {
+    double[] residual = centered.clone();
+    double[] whitened = new double[d];
+    for (int j = 0; j < components.length; j++) {
+      double[] pc = components[j];
       double y = 0;
       for (int i = 0; i < d; i++) {
         y += pc[i] * centered[i];
       }
+      double scaled = y / Math.sqrt(eigenvalues[j]);
       for (int i = 0; i < d; i++) {
         residual[i] -= y * pc[i];
+        whitened[i] += scaled * pc[i];
       }
     }
-    double scale = withMahalanobis ? residualVariance : 1.0;
+    double[] out = new double[d];
+    boolean exact = components.length == d;
     for (int i = 0; i < d; i++) {
-      residual[i] = residual[i] * residual[i] / scale;
+      double r = exact ? 0.0 : residual[i];
+      if (withMahalanobis) {
+        double w = whitened[i] + r / Math.sqrt(residualVariance);
+        out[i] = w * w;
+      } else {
+        out[i] = r * r;
+      }
     }
-    return residual;
+    return out;
   }
 
   /** The score of one row (its width is checked by the caller). */

@@ -48,9 +48,12 @@ class DetectorExplanationsTest extends SparkTestBase {
   @Test
   void givenPcaAndVae_whenExplaining_thenEveryRowsContributionsSumToItsScore() {
     AnomalyModel<?> pca = new PcaDetector().setK(3).fit(train());
+    AnomalyModel<?> probabilisticPca = new PcaDetector().setK(3).setScoreMode(PcaDetector.RECONSTRUCTION_PLUS_MAHALANOBIS)
+        .fit(train());
+    AnomalyModel<?> reconstructionPca = new PcaDetector().setK(3).setScoreMode(PcaDetector.RECONSTRUCTION).fit(train());
     AnomalyModel<?> vae = new VaeDetector().setEncoderLayers("8").setLatentSize(2).setEpochs(3).setBatchSize(64)
         .setNumWorkers(1).fit(train());
-    for (AnomalyModel<?> model : List.of(pca, vae)) {
+    for (AnomalyModel<?> model : List.of(pca, probabilisticPca, reconstructionPca, vae)) {
       model.setExplainTopK(3);
       List<Row> rows = model.transform(test()).select("score", "score_contributions").collectAsList();
       assertEquals(330, rows.size());

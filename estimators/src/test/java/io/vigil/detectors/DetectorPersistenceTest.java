@@ -124,7 +124,9 @@ class DetectorPersistenceTest extends SparkTestBase {
         fixture.resolve("model").toString(), spark.sparkContext());
     double[] expected = Arrays.stream(Files.readString(fixture.resolve("scores.txt")).trim().split("\n"))
         .mapToDouble(Double::parseDouble).toArray();
-    assertArrayEquals(expected, orderedScores(loaded.transform(data())), 1e-9);
+    // The one-class SVM's fixture was scored in double when saved; it now scores by FLOAT matrix products.
+    double tolerance = name.equals("ocsvm") ? 1e-5 : 1e-9;
+    assertArrayEquals(expected, orderedScores(loaded.transform(data())), tolerance);
   }
 
   static Path fixtures() {

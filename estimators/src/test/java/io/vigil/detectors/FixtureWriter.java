@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
  * Writes the committed format fixtures DetectorPersistenceTest loads: for every detector, a model fit on
  * the test's synthetic rows and its scores. Run it once when the model format changes (and bump
  * ModelPersistence.FORMAT_VERSION), from {@code estimators/}:
- * {@code java -cp target/classes:target/test-classes:$(cat target/cp.txt) io.vigil.detectors.FixtureWriter}
- * after {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt}.
+ * {@code java <the pom's spark.jvm.flags> -cp target/classes:target/test-classes:$(cat target/cp.txt) io.vigil.detectors.FixtureWriter}
+ * after {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt}. Arguments name
+ * the detectors to write (a new detector's first fixture); none = every detector.
  */
 public final class FixtureWriter extends SparkTestBase {
 
@@ -21,7 +22,7 @@ public final class FixtureWriter extends SparkTestBase {
   public static void main(String[] args) throws Exception {
     spark = session();
     Path root = DetectorPersistenceTest.fixtures();
-    for (String name : Detectors.names()) {
+    for (String name : args.length > 0 ? Arrays.asList(args) : Detectors.names()) {
       AnomalyModel<?> model = DetectorPersistenceTest.quick(name).fit(DetectorPersistenceTest.data());
       Path dir = root.resolve(name);
       model.write().overwrite().save(dir.resolve("model").toString());

@@ -27,7 +27,7 @@ class EnsembleDetectorTest extends SparkTestBase {
   Path dir;
 
   private static EnsembleDetector pcaAndForest() {
-    return new EnsembleDetector().setMemberDetectors(List.of(new PcaDetector().setK(2),
+    return new EnsembleDetector().setCombination(EnsembleParams.MEAN).setMemberDetectors(List.of(new PcaDetector().setK(2).setScoreMode(PcaDetector.RECONSTRUCTION),
         new IsolationForestDetector().setNumEstimators(50)));
   }
 
@@ -109,7 +109,7 @@ class EnsembleDetectorTest extends SparkTestBase {
     // axis-parallel outliers: the forest finds them, PCA's residual (k = 5 of 6) only partly
     Dataset<Row> train = SyntheticData.gaussianWithOutliers(spark, 1000, 0, 6, 4.0, 11);
     Dataset<Row> val = SyntheticData.gaussianWithOutliers(spark, 400, 40, 6, 4.0, 12);
-    EnsembleModel model = new EnsembleDetector().setMemberDetectors(List.of(new PcaDetector().setK(5),
+    EnsembleModel model = new EnsembleDetector().setCombination(EnsembleParams.MEAN).setMemberDetectors(List.of(new PcaDetector().setK(5).setScoreMode(PcaDetector.RECONSTRUCTION),
         new IsolationForestDetector().setNumEstimators(50))).fit(train);
     AnomalyEvaluator auc = new AnomalyEvaluator();
     double equal = auc.evaluate(model.transform(val));
@@ -126,7 +126,7 @@ class EnsembleDetectorTest extends SparkTestBase {
     // rows only; PCA by its residual, every row
     Dataset<Row> train = SyntheticData.gaussianWithOutliers(spark, 1000, 0, 6, 6.0, 21);
     Dataset<Row> test = SyntheticData.gaussianWithOutliers(spark, 300, 30, 6, 6.0, 22);
-    EnsembleModel model = new EnsembleDetector().setMemberDetectors(List.of(new PcaDetector().setK(1),
+    EnsembleModel model = new EnsembleDetector().setCombination(EnsembleParams.MEAN).setMemberDetectors(List.of(new PcaDetector().setK(1).setScoreMode(PcaDetector.RECONSTRUCTION),
         new IsolationForestDetector().setNumEstimators(100))).setContamination(0.05).fit(train);
     assertTrue(model.explains());
     for (String combination : new String[] {EnsembleParams.MEAN, EnsembleParams.MAX}) {

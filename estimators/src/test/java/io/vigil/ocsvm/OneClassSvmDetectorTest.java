@@ -13,7 +13,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import smile.math.kernel.GaussianKernel;
 
 class OneClassSvmDetectorTest extends SparkTestBase {
 
@@ -30,18 +29,58 @@ class OneClassSvmDetectorTest extends SparkTestBase {
   }
 
   @Test
-  void givenOneMember_whenScored_thenScoreIsSmilesDecisionNegated() {
-    Dataset<Row> train = SyntheticData.lowRank(spark, 300, 0, 3, 1, 5).coalesce(1);
-    OneClassSvmModel model = new OneClassSvmDetector().setGamma("0.5").setNu(0.2).fit(train);
-    SvmMember m = model.members()[0];
-    // Smile's own kernel machine over our member's support vectors: our batched scoring must agree.
-    smile.base.svm.KernelMachine<double[]> smile = new smile.base.svm.KernelMachine<>(
-        new GaussianKernel(Math.sqrt(1.0 / (2 * 0.5))), m.vectors, m.weights, m.intercept);
-    double[] probe = {0.3, -1.0, 2.0};
-    double ours = model.transform(spark.createDataFrame(java.util.List.of(org.apache.spark.sql.RowFactory.create(
-        org.apache.spark.ml.linalg.Vectors.dense(probe))), new org.apache.spark.sql.types.StructType()
-        .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType()))).first().getAs("score");
-    assertEquals(-smile.score(probe), ours, 1e-9);
+  void givenOneMember_whenScoredInBatches_thenScoreIsLibsvmsOwnDecisionNegated() {
+    java.util.Random rnd = new java.util.Random(5);
+    double[][] rows = new double[300][3];
+    for (double[] r : rows) {
+      for (int j = 0; j < 3; j++) {
+        r[j] = rnd.nextGaussian();
+      }
+    }
+    // LIBSVM trained and queried directly, beside the member Vigil builds from the same rows
+    libsvm.svm_problem problem = new libsvm.svm_problem();
+    problem.l = rows.length;
+    problem.y = new double[rows.length];
+    problem.x = new libsvm.svm_node[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      problem.x[i] = nodes(rows[i]);
+    }
+    libsvm.svm_parameter param = new libsvm.svm_parameter();
+    param.svm_type = libsvm.svm_parameter.ONE_CLASS;
+    param.kernel_type = libsvm.svm_parameter.RBF;
+    param.gamma = 0.5;
+    param.nu = 0.2;
+    param.eps = 1e-3;
+    param.cache_size = 200;
+    param.shrinking = 1;
+    libsvm.svm_model direct = libsvm.svm.svm_train(problem, param);
+    SvmMember member = OneClassSvmDetector.trainLibsvm(rows, 0.5, 0.2, 1e-3);
+    OneClassSvmModel model = new OneClassSvmModel("ocsvm-test", new SvmMember[] {member}, 0.5, 3);
+    model.setThreshold(0.0);
+    java.util.List<Row> probes = new java.util.ArrayList<>();
+    double[][] points = {{0.3, -1.0, 2.0}, {0, 0, 0}, {4, 4, -4}, {-0.5, 0.2, 0.1}};
+    for (double[] p : points) {
+      probes.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(p)));
+    }
+    java.util.List<Row> scored = model.transform(spark.createDataFrame(probes, new org.apache.spark.sql.types.StructType()
+        .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType())).coalesce(1)).collectAsList();
+    for (int i = 0; i < points.length; i++) {
+      double[] decision = new double[1];
+      libsvm.svm.svm_predict_values(direct, nodes(points[i]), decision);
+      assertEquals(decision[0], member.decision(points[i], SvmMember.dot(points[i], points[i]), 0.5), 1e-9);
+      // the batch path computes in FLOAT
+      assertEquals(-decision[0], (Double) scored.get(i).getAs("score"), 1e-5 * Math.max(1, Math.abs(decision[0])));
+    }
+  }
+
+  private static libsvm.svm_node[] nodes(double[] row) {
+    libsvm.svm_node[] out = new libsvm.svm_node[row.length];
+    for (int j = 0; j < row.length; j++) {
+      out[j] = new libsvm.svm_node();
+      out[j].index = j;
+      out[j].value = row[j];
+    }
+    return out;
   }
 
   @Test

@@ -41,7 +41,8 @@ class ThresholdsTest extends SparkTestBase {
   @Test
   void givenLabelledValidation_whenTunedForF1_thenSeparatingThresholdIsSetOnTheModel() {
     Dataset<Row> data = SyntheticData.lowRank(spark, 500, 0, 6, 2, 1);
-    PcaModel model = new PcaDetector().setK(2).fit(data);
+    // rows near a plane, anomalies off it: the reconstruction error separates them cleanly
+    PcaModel model = new PcaDetector().setK(2).setScoreMode(PcaDetector.RECONSTRUCTION).fit(data);
     Dataset<Row> val = model.scoreOnly(SyntheticData.lowRank(spark, 400, 40, 6, 2, 1));
     double t = io.vigil.pipeline.AnomalyPipeline.tuneThreshold(model, val, "label", SharedParams.MAX_F1);
     assertEquals(t, model.getThreshold(), 0.0);
@@ -64,13 +65,15 @@ class ThresholdsTest extends SparkTestBase {
   void givenPcaKeepingEveryComponentOfThreeColumns_whenFit_thenErrorNamesTheDetectorAndTheFix() {
     Dataset<Row> threeColumns = SyntheticData.lowRank(spark, 200, 0, 3, 2, 5);
     Thresholds.DegenerateScoresException e = assertThrows(Thresholds.DegenerateScoresException.class,
-        () -> new PcaDetector().setK(3).fit(threeColumns));
+        () -> new PcaDetector().setK(3).setScoreMode(PcaDetector.RECONSTRUCTION).fit(threeColumns));
     assertTrue(e.getMessage().contains("Detector pca") && e.getMessage().contains("all 200 training scores are equal")
         && e.getMessage().contains("k < width"), e.getMessage());
-    // meanStd is refused the same way; k = 2 ranks the rows
-    assertThrows(Thresholds.DegenerateScoresException.class,
-        () -> new PcaDetector().setK(3).setThresholdStrategy(SharedParams.MEAN_STD).fit(threeColumns));
-    assertTrue(new PcaDetector().setK(2).fit(threeColumns).getThreshold() > 0);
+    // meanStd is refused the same way; k = 2 ranks the rows, as does the default score with every component
+    assertThrows(Thresholds.DegenerateScoresException.class, () -> new PcaDetector().setK(3)
+        .setScoreMode(PcaDetector.RECONSTRUCTION).setThresholdStrategy(SharedParams.MEAN_STD).fit(threeColumns));
+    assertTrue(new PcaDetector().setK(2).setScoreMode(PcaDetector.RECONSTRUCTION).fit(threeColumns)
+        .getThreshold() > 0);
+    assertTrue(new PcaDetector().setK(3).fit(threeColumns).getThreshold() > 0);
   }
 
   @Test
