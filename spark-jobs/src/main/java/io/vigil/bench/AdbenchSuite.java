@@ -35,7 +35,9 @@ public final class AdbenchSuite {
       Map<String, String> overrides, String detectorSpec, String runDate, String resultsDir) {
     List<Path> confs;
     try (Stream<Path> files = Files.list(Path.of(confDir))) {
-      confs = files.filter(p -> p.getFileName().toString().matches("adbench-.*\\.conf")).sorted().toList();
+      // the adbench protocol's configs, one per set (adbench-semi.conf is another protocol: bench --suite adbench-semi)
+      confs = files.filter(p -> p.getFileName().toString().matches("adbench-.*\\.conf")
+          && !p.getFileName().toString().equals("adbench-semi.conf")).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list " + confDir, e);
     }

@@ -1,20 +1,32 @@
 package io.vigil.bench;
 
-import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.array_max;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.lit;
 
+import io.vigil.core.AnomalyModel;
+import io.vigil.core.SharedParams;
 import io.vigil.datasets.NabData;
 import io.vigil.detectors.Detectors;
 import io.vigil.eval.AnomalyEvaluator;
+import io.vigil.eval.NabScore;
+import io.vigil.iforest.IsolationForestDetector;
 import io.vigil.jobs.Inputs;
 import io.vigil.jobs.JobConfig;
 import io.vigil.jobs.JobContext;
 import io.vigil.jobs.PrepareJob;
 import io.vigil.jobs.RunJob;
 import io.vigil.pca.PcaDetector;
-import io.vigil.pca.PcaModel;
 import io.vigil.sequence.SequenceDetector;
 import io.vigil.sequence.SequenceWindows;
-import io.vigil.warehouse.ModelInfo;
+import io.vigil.threshold.Thresholds;
+import io.vigil.warehouse.Tables;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,15 +37,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * bench --suite nab: the sequence detector on each NAB series through conf/nab.conf, beside the PCA
- * detector on the same windows flattened to vectors (the same features, scaling, windows and max rule;
- * PCA's k chosen on the validation rows): ROC AUC on the test rows, and the labelled windows with a
- * flagged row at the validation threshold; both detectors' validation ROC AUC beside, for choosing settings.
+ * bench --suite nab, protocol nab-causal (conf/nab.conf): per series, the sequence detector through the jobs,
+ * PCA and Isolation Forest at their defaults on the same windows (the sequence detector's windows flattened to
+ * vectors, fit on the windows of the training rows only), and NAB's own published detectors (numenta HTM and
+ * ARTime, their per-row outputs and NAB's thresholds in ../shared/data/nab/results) rescored by {@link NabScore}:
+ * one table of NAB raw and normalised scores per profile, with ROC AUC and the windows flagged for Vigil's.
+ * No model is trained on, and no threshold chosen on, a row at or after the probationary period.
  */
 public final class NabSuite {
 
-  /** The PCA sizes tried on the validation rows. */
-  static final int[] PCA_K = {1, 2, 4, 8};
+  /** NAB's published detectors rescored beside Vigil's. */
+  static final List<String> PUBLISHED = List.of("numenta", "ARTime");
 
   private NabSuite() {}
 
@@ -47,21 +61,33 @@ public final class NabSuite {
       if (!PrepareJob.isPrepared(ctx)) {
         PrepareJob.run(ctx);
       }
+      Dataset<Row> whole = Inputs.read(ctx.spark(), ctx.config(), ctx.warehouse(), "test.path");
+      long n = whole.count();
+      int probation = Integer.parseInt(ctx.config().get("nab.probation"));
+      if (probation != NabScore.probationaryRows((int) n)) {
+        throw new IllegalArgumentException(String.format("nab.probation = %d, but NAB's probationary period of %s"
+            + " (%d rows) is %d rows; set nab.probation to it.", probation, s, n, NabScore.probationaryRows((int) n)));
+      }
+      String windowsJson = readText(ctx.config().get("prepare.source") + "/" + NabData.WINDOWS_FILE);
+      List<NabScore.Window> windows = NabScore.windows(windowsJson, "realKnownCause/" + s + ".csv");
+      LocalDateTime[] times = whole.orderBy("row_index").select(date_format(col("timestamp"), "yyyy-MM-dd HH:mm:ss"))
+          .collectAsList().stream().map(r -> NabScore.time(r.getString(0))).toArray(LocalDateTime[]::new);
+
       long start = System.nanoTime();
-      Map<String, Object> m = RunJob.run(ctx, List.of("seq2seq"), runDate, false).get(0);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("series", s);
-      r.put("rows", m.get("n_train"));
-      r.put("seq2seq_validation_roc_auc", ModelInfo.read(ctx.warehouse(), ctx.warehouse().modelDir(ctx.datasetKey(),
-          "seq2seq", (String) m.get("model_version"))).validationRocAuc());
-      r.put("seq2seq_roc_auc", m.get("roc_auc"));
-      r.put("seq2seq_pr_auc", m.get("pr_auc"));
-      r.put("windows", m.get("events"));
-      r.put("windows_flagged", m.get("events_flagged"));
-      r.put("seq2seq_run_seconds", seconds);
-      r.putAll(pcaOnWindows(ctx));
-      rows.add(r);
+      Map<String, Object> m = RunJob.run(ctx, List.of(SequenceDetector.NAME), runDate, false).get(0);
+      Dataset<Row> seqScores = Tables.read(ctx.spark(), ctx.warehouse().table(ctx.config().get("scores.table")))
+          .where(col("run_date").equalTo(lit(runDate)).and(col("detector").equalTo(lit(SequenceDetector.NAME))));
+      Map<String, Object> seq = vigilRow(s, SequenceDetector.NAME, seqScores, (Double) m.get("threshold"), times,
+          windows, probation);
+      seq.put("n_train", m.get("n_train"));
+      seq.put("run_seconds", (System.nanoTime() - start) / 1e9);
+      rows.add(seq);
+      for (String detector : List.of(PcaDetector.NAME, IsolationForestDetector.NAME)) {
+        rows.add(onWindows(ctx, whole, detector, probation, times, windows));
+      }
+      for (String published : PUBLISHED) {
+        rows.add(publishedRow(ctx.config().get("prepare.source"), published, s, windowsJson));
+      }
     }
     if (resultsDir != null) {
       BenchResults.write(rows, resultsDir, "nab");
@@ -70,41 +96,119 @@ public final class NabSuite {
   }
 
   /**
-   * PCA on the sequence detector's windows: the config's feature pipeline (fit on the series), the
-   * windows flattened, PCA fit on them, each row's score the max of its windows'; k by validation ROC AUC.
+   * A Vigil detector's row: ROC AUC on the scored rows (row_index >= probation), the windows with a flagged row,
+   * and the NAB scores of its scores (in row order) at its threshold under every profile.
    */
-  static Map<String, Object> pcaOnWindows(JobContext ctx) {
+  static Map<String, Object> vigilRow(String series, String detector, Dataset<Row> scored, double threshold,
+      LocalDateTime[] times, List<NabScore.Window> windows, int probation) {
+    List<Row> ordered = scored.select("row_index", "score", "label").orderBy("row_index").collectAsList();
+    if (ordered.size() != times.length) {
+      throw new IllegalStateException(String.format("%s on %s: %d scored rows for a series of %d.", detector, series,
+          ordered.size(), times.length));
+    }
+    double[] scores = ordered.stream().mapToDouble(r -> r.getDouble(1)).toArray();
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("series", series);
+    r.put("detector", detector);
+    r.put("roc_auc", new AnomalyEvaluator().evaluate(scored.where(col("row_index").geq(probation))));
+    r.put("threshold", threshold);
+    r.put("flagged_rows", java.util.Arrays.stream(scores, probation, scores.length).filter(v -> v >= threshold)
+        .count());
+    putNabScores(r, times, scores, windows, threshold);
+    return r;
+  }
+
+  private static void putNabScores(Map<String, Object> r, LocalDateTime[] times, double[] scores,
+      List<NabScore.Window> windows, double... thresholds) {
+    for (int p = 0; p < NabScore.PROFILES.size(); p++) {
+      NabScore.Profile profile = NabScore.PROFILES.get(p);
+      NabScore.Result nab = NabScore.score(times, scores, windows, thresholds[Math.min(p, thresholds.length - 1)],
+          profile);
+      if (profile == NabScore.STANDARD) {
+        r.put("windows", nab.windows());
+        r.put("windows_detected", nab.windowsDetected());
+        r.put("false_positive_rows", nab.falsePositives());
+      }
+      r.put("nab_" + profile.name() + "_raw", nab.raw());
+      r.put("nab_" + profile.name() + "_normalised", nab.normalised());
+    }
+  }
+
+  /**
+   * {@code detector} at its defaults on the sequence detector's windows: the config's feature pipeline fit on the
+   * training rows, windows over the whole series, the detector fit on the windows that lie entirely in the
+   * training rows; each row's score the max of its windows' (the sequence detector's rule); the threshold from
+   * the training rows' scores (the config's strategy).
+   */
+  static Map<String, Object> onWindows(JobContext ctx, Dataset<Row> whole, String detector, int probation,
+      LocalDateTime[] times, List<NabScore.Window> windows) {
     JobConfig c = ctx.config();
-    // The sequence detector's own params (one parser, with their validation and defaults) give the windows.
     SequenceDetector sequence = (SequenceDetector) Detectors.create(SequenceDetector.NAME,
         ctx.detectorParams(SequenceDetector.NAME));
     SequenceWindows.Spec spec = sequence.windowSpec();
-    Dataset<Row> series = Inputs.read(ctx.spark(), c, ctx.warehouse(), "train.path");
-    PipelineModel features = new org.apache.spark.ml.Pipeline().setStages(ctx.featurePipeline("seq2seq").stages()
-        .toArray(new org.apache.spark.ml.PipelineStage[0])).fit(series);
-    Dataset<Row> prepared = features.transform(series);
-    Dataset<Row> windows = SequenceWindows.windows(prepared, "features", "row_index", spec, "features").cache();
-    Dataset<Row> labels = series.select("row_index", "label").cache();
+    Dataset<Row> train = whole.where(col("row_index").lt(probation));
+    PipelineModel features = new org.apache.spark.ml.Pipeline().setStages(ctx.featurePipeline(SequenceDetector.NAME)
+        .stages().toArray(new org.apache.spark.ml.PipelineStage[0])).fit(train);
+    Dataset<Row> all = SequenceWindows.windows(features.transform(whole), "features", "row_index", spec, "features")
+        .cache();
+    Dataset<Row> labels = whole.select("row_index", "label").cache();
     try {
-      double bestValidation = -1;
-      Map<String, Object> best = new LinkedHashMap<>();
-      for (int k : PCA_K) {
-        PcaModel model = new PcaDetector().setK(k).fit(windows);
-        Dataset<Row> scored = SequenceWindows.rowScores(model.scoreOnly(windows), "row_index", "score", "score",
-            sequence.getWindowScore()).join(labels, "row_index").cache();
-        double validation = new AnomalyEvaluator().evaluate(scored.where(expr(c.get("val.rows"))));
-        if (validation > bestValidation) {
-          bestValidation = validation;
-          best.put("pca_k", k);
-          best.put("pca_validation_roc_auc", validation);
-          best.put("pca_roc_auc", new AnomalyEvaluator().evaluate(scored.where(expr(c.get("test.rows")))));
-        }
-        scored.unpersist();
-      }
-      return best;
+      Map<String, String> params = new LinkedHashMap<>(Map.of("thresholdStrategy", SharedParams.FIXED,
+          "threshold", "0"));
+      AnomalyModel<?> model = Detectors.create(detector, params).fit(all.where(array_max(col(
+          SequenceWindows.WINDOW_ROWS)).lt(probation)));
+      Dataset<Row> scored = SequenceWindows.rowScores(model.scoreOnly(all), "row_index", "score", "score",
+          sequence.getWindowScore()).join(labels, "row_index").cache();
+      double threshold = Thresholds.choose(scored.where(col("row_index").lt(probation)), "score",
+          c.get("threshold.strategy", Thresholds.CONTAMINATION), c.getDouble("threshold.contamination", 0.01),
+          c.getDouble("threshold.sigmas", 3.0)).threshold();
+      Map<String, Object> r = vigilRow(c.get("nab.series"), detector + "-windows", scored, threshold, times,
+          windows, probation);
+      scored.unpersist();
+      return r;
     } finally {
-      windows.unpersist();
+      all.unpersist();
       labels.unpersist();
+    }
+  }
+
+  /** A published detector's per-row output rescored at NAB's threshold of each profile (thresholds.json). */
+  static Map<String, Object> publishedRow(String nabDir, String detector, String series, String windowsJson) {
+    try {
+      List<String> lines = Files.readAllLines(Path.of(nabDir, "results", detector + "_" + series + ".csv"));
+      List<String> header = java.util.Arrays.asList(lines.get(0).split(","));
+      int column = header.indexOf("anomaly_score");
+      LocalDateTime[] times = new LocalDateTime[lines.size() - 1];
+      double[] scores = new double[lines.size() - 1];
+      for (int i = 1; i < lines.size(); i++) {
+        String[] f = lines.get(i).split(",");
+        times[i - 1] = NabScore.time(f[0]);
+        scores[i - 1] = Double.parseDouble(f[column]);
+      }
+      com.fasterxml.jackson.databind.JsonNode thresholds = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(Path.of(nabDir, "results", "thresholds.json").toFile()).get(detector);
+      double[] byProfile = NabScore.PROFILES.stream().mapToDouble(p -> thresholds.get(p.name()).get("threshold")
+          .asDouble()).toArray();
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("series", series);
+      r.put("detector", detector + " (published, rescored)");
+      r.put("roc_auc", Double.NaN);
+      r.put("threshold", byProfile[0]);
+      int probation = NabScore.probationaryRows(scores.length);
+      r.put("flagged_rows", java.util.Arrays.stream(scores, probation, scores.length).filter(v -> v >= byProfile[0])
+          .count());
+      putNabScores(r, times, scores, NabScore.windows(windowsJson, "realKnownCause/" + series + ".csv"), byProfile);
+      return r;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read NAB's published results for " + detector + " on " + series, e);
+    }
+  }
+
+  private static String readText(String file) {
+    try {
+      return Files.readString(Path.of(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
     }
   }
 
