@@ -82,7 +82,8 @@ public final class NabSuite {
       seq.put("n_train", m.get("n_train"));
       seq.put("run_seconds", (System.nanoTime() - start) / 1e9);
       rows.add(seq);
-      for (String detector : List.of(PcaDetector.NAME, IsolationForestDetector.NAME)) {
+      for (String detector : ctx.config().has("nab.windowDetectors") ? ctx.config().getList("nab.windowDetectors")
+          : List.of(PcaDetector.NAME, IsolationForestDetector.NAME)) {
         rows.add(onWindows(ctx, whole, detector, probation, times, windows));
       }
       for (String published : PUBLISHED) {
@@ -191,7 +192,7 @@ public final class NabSuite {
           .asDouble()).toArray();
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("series", series);
-      r.put("detector", detector + " (published, rescored)");
+      r.put("detector", detector + "-published");
       r.put("roc_auc", Double.NaN);
       r.put("threshold", byProfile[0]);
       int probation = NabScore.probationaryRows(scores.length);

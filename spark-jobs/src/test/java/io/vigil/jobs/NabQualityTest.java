@@ -12,28 +12,35 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sequence detector's time windows on a real NAB series through conf/nab.conf, with PCA on the same
- * windows beside it. CI runs the smallest series (ambient temperature, 7,267 rows, two labelled windows);
- * the three-series table is `bench --suite nab` (bench/results/nab.md).
+ * The sequence detector on a real NAB series under nab-causal (conf/nab.conf: trained on NAB's probationary
+ * period, the first 750 rows, threshold from their scores), with PCA on the same windows and NAB's published
+ * detectors rescored beside it. CI runs the smallest series (ambient temperature, 7,267 rows, two labelled
+ * windows); the three-series table is `bench --suite nab` (bench/results/nab.md).
  *
- * <p>Asserted, the issue's bars on this series: ROC AUC >= .70 and >= PCA's on the same windows (measured
- * .8435 against PCA's .8074, 12 epochs chosen on validation), and both labelled windows get a flagged row.
- * The other two series take 7 and 5 minutes, too long for CI; their figures are in bench/results/nab.md.
+ * <p>Asserted: the model saw only the 750 probationary rows; on the rows after them its ROC AUC is at least .80
+ * (measured .841, as high as the former whole-series protocol's .8435) and at least PCA's on the same windows
+ * (.816); both labelled windows get a flagged row; and the suite's rescoring of numenta HTM and ARTime gives the
+ * standard scores NAB published for this file.
  */
 @Tag("realdata")
 class NabQualityTest extends io.vigil.testing.SparkTestBase {
 
   @Test
-  void givenAmbientTemperature_whenTheSequenceModelScoresItsWindows_thenBothLabelledWindowsAreFlagged() {
+  void givenAmbientTemperature_whenTrainedOnTheProbationaryPeriodOnly_thenTheLaterRowsAreRankedAndBothWindowsFlagged() {
     Path project = Path.of(System.getProperty("vigil.project.dir", "..")).toAbsolutePath().normalize();
     List<Map<String, Object>> rows = NabSuite.run(spark, project.resolve("conf/nab.conf").toString(),
-        KddRunTest.OUTPUT, Map.of("shared.data", RealData.sharedData().toString()),
+        KddRunTest.OUTPUT, Map.of("shared.data", RealData.sharedData().toString(), "nab.windowDetectors", "pca"),
         List.of("ambient_temperature_system_failure"), "2026-11-22", null);
-    Map<String, Object> r = rows.get(0);
-    System.out.println("NAB ambient temperature: " + r);
-    assertTrue((Double) r.get("seq2seq_roc_auc") >= 0.70, r.toString());
-    assertTrue((Double) r.get("seq2seq_roc_auc") >= (Double) r.get("pca_roc_auc"), r.toString());
-    assertEquals(2L, r.get("windows"));
-    assertEquals(2L, r.get("windows_flagged"), r.toString());
+    rows.forEach(r -> System.out.println("NAB ambient temperature: " + r));
+    Map<String, Map<String, Object>> by = new java.util.HashMap<>();
+    rows.forEach(r -> by.put((String) r.get("detector"), r));
+    Map<String, Object> seq = by.get("seq2seq");
+    assertEquals(750L, seq.get("n_train"), seq.toString());
+    assertTrue((Double) seq.get("roc_auc") >= 0.80, seq.toString());
+    assertTrue((Double) seq.get("roc_auc") >= (Double) by.get("pca-windows").get("roc_auc"), rows.toString());
+    assertEquals(2, seq.get("windows"));
+    assertEquals(2, seq.get("windows_detected"), seq.toString());
+    assertEquals(-0.758599859273, (Double) by.get("numenta-published").get("nab_standard_raw"), 0.001);
+    assertEquals(1.6577326504395065, (Double) by.get("ARTime-published").get("nab_standard_raw"), 0.001);
   }
 }
