@@ -4,6 +4,7 @@ import io.vigil.bench.AdbenchSemiSuite;
 import io.vigil.bench.AdbenchSuite;
 import io.vigil.bench.CalibrationBench;
 import io.vigil.bench.EnsembleSuite;
+import io.vigil.bench.KnnScalingBench;
 import io.vigil.bench.LoadBench;
 import io.vigil.bench.NabSuite;
 import io.vigil.bench.ScaleCurveBench;
@@ -77,6 +78,14 @@ public final class VigilCli {
               + " runs)  DTE %.2f%n", r.get("set"), r.get("detector"), r.get("roc_auc_x100_mean"),
               r.get("roc_auc_x100_sd"), r.get("runs"), r.get("dte_published_roc_auc_x100")));
       System.out.println("Results: " + a.results + "/adbench-semi{,-runs}.{csv,json,md}, adbench-semi-table.md");
+    });
+    BENCH_SUITES.put("knn-scaling", (spark, a) -> {
+      JobContext ctx = context(spark, a);
+      KnnScalingBench.run(ctx, Integer.parseInt(a.sets.getOrDefault("bench.scoreRows", "50000")), 3, a.results)
+          .forEach(r -> System.out.printf("%-40s %,10d rows  %8.2f s  %,12.0f rows/s  IO floor %.2f s  ratio %.3f%n",
+              r.get("stage"), r.get("rows"), r.get("seconds"), r.get("rows_per_s"), r.get("baseline_seconds"),
+              r.get("ratio_vs_baseline")));
+      System.out.println("Results: " + a.results + "/knn-scaling-" + ctx.datasetKey() + ".{csv,json,md}");
     });
     BENCH_SUITES.put("nab", VigilCli::benchNab);
     BENCH_SUITES.put("ensemble", VigilCli::benchEnsemble);
