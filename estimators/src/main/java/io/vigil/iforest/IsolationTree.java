@@ -19,6 +19,11 @@ public final class IsolationTree implements Serializable {
   final int[] right;
   /** Training rows that reached a leaf (0 for inner nodes). */
   final int[] leafSize;
+  /**
+   * Each leaf's path length, its depth + c(leaf size), computed once: scoring a row is then the walk to its
+   * leaf and one array read (no logarithm per tree per row).
+   */
+  private final double[] leafPathLength;
 
   IsolationTree(int[] feature, double[] split, int[] left, int[] right, int[] leafSize) {
     int n = feature.length;
@@ -31,6 +36,24 @@ public final class IsolationTree implements Serializable {
     this.left = left;
     this.right = right;
     this.leafSize = leafSize;
+    this.leafPathLength = new double[n];
+    if (n > 0) {
+      int[] depth = new int[n];
+      int[] stack = new int[n];
+      int top = 0;
+      stack[top++] = 0;
+      while (top > 0) {
+        int node = stack[--top];
+        if (feature[node] >= 0) {
+          depth[left[node]] = depth[node] + 1;
+          depth[right[node]] = depth[node] + 1;
+          stack[top++] = left[node];
+          stack[top++] = right[node];
+        } else {
+          leafPathLength[node] = depth[node] + averagePathLength(leafSize[node]);
+        }
+      }
+    }
   }
 
   /** Average path length of an unsuccessful search in a binary search tree of n nodes: c(n). */
@@ -47,12 +70,10 @@ public final class IsolationTree implements Serializable {
   /** Path length of x: edges to its leaf plus c(leaf size) for the subtree not grown. */
   double pathLength(double[] x) {
     int node = 0;
-    int depth = 0;
     while (feature[node] >= 0) {
       node = x[feature[node]] < split[node] ? left[node] : right[node];
-      depth++;
     }
-    return depth + averagePathLength(leafSize[node]);
+    return leafPathLength[node];
   }
 
   /**
