@@ -133,6 +133,33 @@ public final class NabScore {
         Math.min(probation, n));
   }
 
+  /** A detector's per-row output of one series: its timestamps and scores, in file order. */
+  public record Series(LocalDateTime[] timestamps, double[] scores) {}
+
+  /**
+   * A per-row results file as NAB writes them ({@code results/<detector>/<category>/<detector>_<file>.csv}:
+   * {@code timestamp} first, an {@code anomaly_score} column).
+   */
+  public static Series readResults(java.nio.file.Path csv) {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(csv);
+      int column = Arrays.asList(lines.get(0).split(",")).indexOf("anomaly_score");
+      if (column < 0) {
+        throw new IllegalArgumentException(csv + " has no anomaly_score column: " + lines.get(0));
+      }
+      LocalDateTime[] times = new LocalDateTime[lines.size() - 1];
+      double[] scores = new double[lines.size() - 1];
+      for (int i = 1; i < lines.size(); i++) {
+        String[] f = lines.get(i).split(",");
+        times[i - 1] = time(f[0]);
+        scores[i - 1] = Double.parseDouble(f[column]);
+      }
+      return new Series(times, scores);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot read NAB results " + csv, e);
+    }
+  }
+
   /**
    * The windows of {@code key} ({@code "<category>/<file>.csv"}) in NAB's {@code combined_windows.json} text, in
    * time order; an error naming the key when the file has none for it.

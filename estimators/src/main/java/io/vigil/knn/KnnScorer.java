@@ -35,15 +35,7 @@ final class KnnScorer {
     this.reference = reference;
     this.rows = rows;
     this.width = width;
-    norms = new float[rows];
-    for (int r = 0; r < rows; r++) {
-      double s = 0;
-      for (int j = 0; j < width; j++) {
-        float v = reference[r * width + j];
-        s += v * v;
-      }
-      norms[r] = (float) s;
-    }
+    norms = squaredNorms(reference, rows, width);
     blocks = new INDArray[(rows + BLOCK_ROWS - 1) / BLOCK_ROWS];
     for (int b = 0; b < blocks.length; b++) {
       int from = b * BLOCK_ROWS;
@@ -119,15 +111,7 @@ final class KnnScorer {
 
   /** For each scored row, the indices of its {@code count} nearest reference rows by the float products. */
   private int[] candidates(INDArray x, float[] values, int n, int count) {
-    float[] xNorms = new float[n];
-    for (int i = 0; i < n; i++) {
-      double s = 0;
-      for (int j = 0; j < width; j++) {
-        float v = values[i * width + j];
-        s += v * v;
-      }
-      xNorms[i] = (float) s;
-    }
+    float[] xNorms = squaredNorms(values, n, width);
     float[] bestDistance = new float[n * count];
     Arrays.fill(bestDistance, Float.POSITIVE_INFINITY);
     int[] best = new int[n * count];
@@ -161,6 +145,20 @@ final class KnnScorer {
       }
     }
     return best;
+  }
+
+  /** Each row's squared norm, summed in double, of {@code rows} row-major rows of {@code width} values. */
+  private static float[] squaredNorms(float[] flat, int rows, int width) {
+    float[] norms = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      double s = 0;
+      for (int j = 0; j < width; j++) {
+        float v = flat[r * width + j];
+        s += v * v;
+      }
+      norms[r] = (float) s;
+    }
+    return norms;
   }
 
   /** A product buffer of this shape (BLAS writes into it; kept between batches, one per shape in use). */

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -73,17 +72,8 @@ class NabScoreTest {
         String[] f = line.split(",");
         String file = f[2];
         String series = file.substring(file.indexOf('/') + 1, file.length() - ".csv".length());
-        List<String> rows = Files.readAllLines(nab.resolve("results/" + detector + "_" + series + ".csv"));
-        List<String> header = Arrays.asList(rows.get(0).split(","));
-        int scoreColumn = header.indexOf("anomaly_score");
-        LocalDateTime[] t = new LocalDateTime[rows.size() - 1];
-        double[] s = new double[rows.size() - 1];
-        for (int i = 1; i < rows.size(); i++) {
-          String[] v = rows.get(i).split(",");
-          t[i - 1] = NabScore.time(v[0]);
-          s[i - 1] = Double.parseDouble(v[scoreColumn]);
-        }
-        NabScore.Result r = NabScore.score(t, s, NabScore.windows(windows, file), threshold, NabScore.STANDARD);
+        NabScore.Series output = NabScore.readResults(nab.resolve("results/" + detector + "_" + series + ".csv"));
+        NabScore.Result r = NabScore.score(output.timestamps(), output.scores(), NabScore.windows(windows, file), threshold, NabScore.STANDARD);
         assertEquals(Double.parseDouble(f[4]), r.raw(), 0.001, detector + " on " + series + ": " + r);
         checked++;
       }

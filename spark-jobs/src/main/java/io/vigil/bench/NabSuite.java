@@ -176,16 +176,9 @@ public final class NabSuite {
   /** A published detector's per-row output rescored at NAB's threshold of each profile (thresholds.json). */
   static Map<String, Object> publishedRow(String nabDir, String detector, String series, String windowsJson) {
     try {
-      List<String> lines = Files.readAllLines(Path.of(nabDir, "results", detector + "_" + series + ".csv"));
-      List<String> header = java.util.Arrays.asList(lines.get(0).split(","));
-      int column = header.indexOf("anomaly_score");
-      LocalDateTime[] times = new LocalDateTime[lines.size() - 1];
-      double[] scores = new double[lines.size() - 1];
-      for (int i = 1; i < lines.size(); i++) {
-        String[] f = lines.get(i).split(",");
-        times[i - 1] = NabScore.time(f[0]);
-        scores[i - 1] = Double.parseDouble(f[column]);
-      }
+      NabScore.Series output = NabScore.readResults(Path.of(nabDir, "results", detector + "_" + series + ".csv"));
+      LocalDateTime[] times = output.timestamps();
+      double[] scores = output.scores();
       com.fasterxml.jackson.databind.JsonNode thresholds = new com.fasterxml.jackson.databind.ObjectMapper()
           .readTree(Path.of(nabDir, "results", "thresholds.json").toFile()).get(detector);
       double[] byProfile = NabScore.PROFILES.stream().mapToDouble(p -> thresholds.get(p.name()).get("threshold")
