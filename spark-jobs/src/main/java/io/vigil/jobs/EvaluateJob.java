@@ -6,8 +6,8 @@ import static org.apache.spark.sql.functions.lit;
 import io.vigil.eval.AnomalyEvaluator;
 import io.vigil.threshold.Drift;
 import io.vigil.eval.EvaluationSummary;
-import io.vigil.pipeline.DetectorFacts;
 import io.vigil.reports.Charts;
+import io.vigil.warehouse.ModelInfo;
 import io.vigil.warehouse.ScoreInfo;
 import io.vigil.warehouse.Tables;
 import io.vigil.warehouse.Warehouse;
@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -86,8 +85,9 @@ public final class EvaluateJob {
     String reportDir = wh.reportDir(runDate, ctx.datasetKey(), detector);
     ScoreInfo scoreInfo = ScoreInfo.read(wh, reportDir, detector, runDate);
     String version = scoreInfo.modelVersion();
-    // the threshold and the drift baseline, from the model that scored the run
-    DetectorFacts model = DetectorFacts.of(PipelineModel.load(wh.modelDir(ctx.datasetKey(), detector, version)));
+    // the threshold and the drift baseline, from the record of the model that scored the run (written from the
+    // fitted model at training time: loading the model itself would read its data, e.g. a knn reference set)
+    ModelInfo model = ModelInfo.read(wh, wh.modelDir(ctx.datasetKey(), detector, version));
     double threshold = model.threshold();
     ctx.describe("vigil-evaluate-" + detector, "Vigil evaluate " + detector + " for " + runDate);
 
@@ -145,7 +145,7 @@ public final class EvaluateJob {
       m.put("n_test_anomalies", null);
     }
     m.put("threshold_strategy", model.thresholdStrategy());
-    m.put("n_train", model.numTrainingRows());
+    m.put("n_train", model.nTrain());
     m.put("n_flagged", flagged);
     m.put("rows_rejected", scoreInfo.rowsRejected());
     m.put("rows_other_category", scoreInfo.rowsOtherCategoryByColumn().values().stream().mapToLong(Long::longValue)

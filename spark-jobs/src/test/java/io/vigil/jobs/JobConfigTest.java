@@ -64,4 +64,19 @@ class JobConfigTest {
     c.put("seq2seq.epochs", "${seq2seq.epochs}");
     assertThrows(IllegalArgumentException.class, () -> JobConfig.of("t", c));
   }
+
+  @Test
+  void givenAFileNameReferenceAndASeedKey_whenLoaded_thenTheSetIsNamedAndEverySeededDetectorGetsTheSeed() {
+    Map<String, String> c = base();
+    c.put("prepare.source", "/data/adbench/cardio.csv.gz");
+    c.put("dataset", "adbench-semi-${prepare.source:name}");
+    c.put("seed", "3");
+    c.put("ocsvm.seed", "9");
+    JobConfig config = JobConfig.of("t", c);
+    assertEquals("adbench-semi-cardio", config.get("dataset"));
+    JobContext ctx = new JobContext(null, config, null);
+    assertEquals("3", ctx.detectorParams("iforest").get("seed"));
+    assertEquals("9", ctx.detectorParams("ocsvm").get("seed"), "a detector's own key wins");
+    assertEquals(null, ctx.detectorParams("pca").get("seed"), "pca draws no random numbers: it has no seed");
+  }
 }

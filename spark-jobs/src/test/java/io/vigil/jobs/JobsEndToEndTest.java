@@ -85,6 +85,7 @@ class JobsEndToEndTest extends SparkTestBase {
     c.put("features.scaler", "standard");
     c.put("threshold.strategy", "maxF1");
     c.put("pca.k", "3"); // a, b, c = a + b span 2 dimensions; the proto one-hot adds 1
+    c.put("pca.scoreMode", "reconstruction"); // rows on a plane: the distance from it is the anomaly
     c.put("detectors", "pca");
     c.put("scores.table", "synthetic_scores");
     c.put("output", output);
