@@ -66,6 +66,7 @@ public final class AdbenchSemiSuite {
           r.put("pr_auc", m.get("pr_auc"));
           r.put("n_train", m.get("n_train"));
           r.put("n_test", m.get("n_test"));
+          r.put("git_commit", BenchResults.gitCommit());
           runs.add(r);
         }
       }
@@ -124,6 +125,7 @@ public final class AdbenchSemiSuite {
       Double published = dte.getOrDefault(set, Map.of()).get(DTE_METHOD.getOrDefault(detector, ""));
       s.put("dte_published_roc_auc_x100", published == null ? Double.NaN : published);
       s.put("vigil_minus_dte", published == null ? Double.NaN : mean(roc) - published);
+      s.put("git_commit", g.get(0).get("git_commit"));
       out.add(s);
     }
     return out;

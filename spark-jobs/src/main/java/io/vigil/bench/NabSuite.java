@@ -116,6 +116,7 @@ public final class NabSuite {
     r.put("flagged_rows", java.util.Arrays.stream(scores, probation, scores.length).filter(v -> v >= threshold)
         .count());
     putNabScores(r, times, scores, windows, threshold);
+    r.put("git_commit", BenchResults.gitCommit());
     return r;
   }
 
@@ -192,6 +193,7 @@ public final class NabSuite {
       r.put("flagged_rows", java.util.Arrays.stream(scores, probation, scores.length).filter(v -> v >= byProfile[0])
           .count());
       putNabScores(r, times, scores, NabScore.windows(windowsJson, "realKnownCause/" + series + ".csv"), byProfile);
+      r.put("git_commit", BenchResults.gitCommit());
       return r;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read NAB's published results for " + detector + " on " + series, e);
