@@ -360,10 +360,13 @@ public final class VigilCli {
             .action((v, c) -> { c.results = v; return c; });
         this.<String>opt("suite", STRING).valueName("NAME")
             .text("instead of --conf: 'adbench' runs every detector over conf-dir/adbench-*.conf and writes one AUC"
-                + " table beside the published figures; 'nab' runs seq2seq on the three NAB series (conf-dir/nab.conf; or on"
-                + " those listed by --set nab.series=A,B)"
-                + " beside PCA on the same windows; 'ensemble' (with --conf) runs the config's ensemble beside each of"
-                + " its members")
+                + " table beside the published figures; 'adbench-semi' every detector at its defaults on the six"
+                + " ADBench sets, seeds 0-4 (--set sets=A,B, --set seeds=0,1), beside DTE's Table 1; 'nab' (nab-causal)"
+                + " seq2seq on the three NAB series (conf-dir/nab.conf; or on those listed by --set nab.series=A,B)"
+                + " beside PCA and Isolation Forest on the same windows and NAB's published detectors, NAB scores per"
+                + " profile; 'ensemble' (with --conf) runs the config's ensemble beside each of its members;"
+                + " 'knn-scaling' (with --conf) the knn score job at 1x, 4x, 16x reference rows; 'calibration' the"
+                + " label-free thresholds on fresh normal rows")
             .action((v, c) -> { c.suite = v; return c; });
         this.<String>opt("conf-dir", STRING).valueName("DIR").text("where --suite finds its configs; default conf")
             .action((v, c) -> { c.confDir = v; return c; });
