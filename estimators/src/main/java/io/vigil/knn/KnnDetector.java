@@ -1,6 +1,7 @@
 package io.vigil.knn;
 
 import io.vigil.core.AnomalyDetector;
+import io.vigil.dl4j.Nd4jArrays;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.MLReader;
@@ -48,14 +49,8 @@ public class KnnDetector extends AnomalyDetector<KnnModel, KnnDetector> implemen
       double share = Math.min(1.0, 1.1 * getMaxReference() / numRows);
       kept = features.sample(false, share, getSeed()).limit(getMaxReference());
     }
-    java.util.List<float[]> rows = kept.javaRDD().map(r -> {
-      double[] v = ((Vector) r.get(0)).toArray();
-      float[] f = new float[v.length];
-      for (int i = 0; i < v.length; i++) {
-        f[i] = (float) v[i];
-      }
-      return f;
-    }).collect();
+    java.util.List<float[]> rows = kept.javaRDD().map(r -> Nd4jArrays.toFloats(((Vector) r.get(0)).toArray()))
+        .collect();
     int width = rows.get(0).length;
     float[] reference = new float[rows.size() * width];
     for (int i = 0; i < rows.size(); i++) {

@@ -63,12 +63,9 @@ public class OneClassSvmDetector extends AnomalyDetector<OneClassSvmModel, OneCl
     return new OneClassSvmModel(uid(), trained.toArray(new SvmMember[0]), g, width);
   }
 
-  /** LIBSVM's print function, set once: its training log goes nowhere (it writes to stdout otherwise). */
-  private static final boolean QUIET = quiet();
-
-  private static boolean quiet() {
+  // LIBSVM's print function, set once: its training log goes nowhere (it writes to stdout otherwise).
+  static {
     svm.svm_set_print_string_function(line -> { });
-    return true;
   }
 
   /**
@@ -76,9 +73,6 @@ public class OneClassSvmDetector extends AnomalyDetector<OneClassSvmModel, OneCl
    * solver is deterministic for the same rows in the same order (one-class training draws no random numbers).
    */
   public static SvmMember trainLibsvm(double[][] rows, double gamma, double nu, double tol) {
-    if (!QUIET) {
-      throw new IllegalStateException("unreachable");
-    }
     svm_problem problem = new svm_problem();
     problem.l = rows.length;
     problem.y = new double[rows.length];
