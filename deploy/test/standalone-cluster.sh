@@ -77,7 +77,7 @@ rm -rf "$FAULT"; mkdir -p "$FAULT/landing"; cp -r "$OUT/landing/2026-11-01" "$FA
 submit --output "$FAULT" --date 2026-11-01 --set "train.path=$OUT/train-sample" \
   > "$WORK/logs/fault-train.log" 2>&1 &
 SUB=$!
-wait_for_line "$WORK/logs/fault-train.log" "epoch 1/2 round 7/" 300
+wait_for_line "$WORK/logs/fault-train.log" "epoch 1/2 round 4/" 300
 kill_worker 2
 echo "worker 2 killed during training"
 wait "$SUB" || { tail -40 "$WORK/logs/fault-train.log"; echo "FAIL: the job did not survive a lost worker" >&2; exit 1; }

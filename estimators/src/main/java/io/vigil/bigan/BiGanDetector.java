@@ -49,6 +49,12 @@ public class BiGanDetector extends NeuralDetector<BiGanModel, BiGanDetector> imp
     return new BiGanModel(uid(), BiGanNetwork.toBytes(spec, params), spec.width());
   }
 
+  /**
+   * Each task thread's trainer from its last round, reused while the spec is the same: a round restarts it
+   * from the averaged parameters instead of building its graphs again.
+   */
+  private static final ThreadLocal<BiGanNetwork.Trainer> LAST_TRAINER = new ThreadLocal<>();
+
   /** A worker's round: one discriminator step and one encoder+generator step per minibatch. */
   private record Step(BiGanNetwork.Spec spec, long seed) implements ParameterAveragingTrainer.WorkerStep {
     @Override
@@ -65,8 +71,11 @@ public class BiGanDetector extends NeuralDetector<BiGanModel, BiGanDetector> imp
     @Override
     public float[][] fit(float[] params, float[] state, List<float[]> rows, int batchSize, int iteration,
         long randomSeed) {
-      BiGanNetwork net = new BiGanNetwork(spec);
-      BiGanNetwork.Trainer local = net.new Trainer(params, state, iteration, randomSeed);
+      BiGanNetwork.Trainer last = LAST_TRAINER.get();
+      BiGanNetwork.Trainer local = last != null && last.network().spec().equals(spec)
+          ? last.restart(params, state, iteration, randomSeed)
+          : new BiGanNetwork(spec).new Trainer(params, state, iteration, randomSeed);
+      LAST_TRAINER.set(local);
       double discriminator = 0;
       double generator = 0;
       int batches = 0;

@@ -219,7 +219,7 @@ public final class BiGanNetwork implements Serializable {
     private final SameDiff generatorGraph;
     private final List<String> discriminatorVars = new ArrayList<>();
     private final List<String> generatorVars = new ArrayList<>();
-    private final Random noise;
+    private Random noise;
     private int iteration;
 
     /** From a flat parameter vector and Adam state ({first moments, second moments}, or empty). */
@@ -240,6 +240,35 @@ public final class BiGanNetwork implements Serializable {
       generatorGraph = graph(params, false);
       this.noise = new Random(noiseSeed);
       this.iteration = iteration;
+    }
+
+    /** The network this copy trains. */
+    public BiGanNetwork network() {
+      return BiGanNetwork.this;
+    }
+
+    /**
+     * This copy restarted from another round's parameters and Adam state, as a new Trainer would be, but
+     * keeping its two graphs: their variables are these arrays, overwritten in place (building the graphs
+     * costs more than a round of small minibatches).
+     */
+    public Trainer restart(float[] flatParams, float[] adamState, int iteration, long noiseSeed) {
+      int offset = 0;
+      for (int v = 0; v < names.size(); v++) {
+        long[] s = shapes.get(v);
+        params.get(v).assign(slice(flatParams, offset, s));
+        if (adamState.length == 0) {
+          firstMoments.get(v).assign(0);
+          secondMoments.get(v).assign(0);
+        } else {
+          firstMoments.get(v).assign(slice(adamState, offset, s));
+          secondMoments.get(v).assign(slice(adamState, numParams + offset, s));
+        }
+        offset += (int) (s[0] * s[1]);
+      }
+      this.noise = new Random(noiseSeed);
+      this.iteration = iteration;
+      return this;
     }
 
     /** One minibatch: a discriminator step, then an encoder+generator step. Returns {D loss, E/G loss}. */

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.vigil.core.AnomalyDetector;
 import io.vigil.core.AnomalyModel;
+import io.vigil.core.UsesHistory;
 import io.vigil.ensemble.EnsembleDetector;
 import io.vigil.ensemble.EnsembleModel;
 import io.vigil.ensemble.EnsembleParams;
@@ -302,6 +303,33 @@ public class AnomalyPipeline extends Estimator<PipelineModel> {
           + (last == null ? "missing (no stages)" : last.getClass().getName()) + ".");
     }
     return (AnomalyModel<?>) last;
+  }
+
+  /** The boolean column {@link #transformWithHistory} marks history rows with, while it scores. */
+  public static final String HISTORY_MARKER = "_vigil_history";
+
+  /**
+   * {@code model.transform(rows)}, where a detector that {@link UsesHistory} also sees the last rows of
+   * {@code history} (earlier rows of the same series, e.g. the previous date's input): the windows of the
+   * first rows reach back into them, as in one run over both. Only {@code rows} come out. With no history
+   * (null) or a detector that scores rows alone, the plain transform.
+   */
+  public static Dataset<Row> transformWithHistory(PipelineModel model, Dataset<Row> rows, Dataset<Row> history) {
+    AnomalyModel<?> detector = detectorOf(model);
+    if (history == null || !(detector instanceof UsesHistory uses) || uses.historyRows() == 0) {
+      return model.transform(rows);
+    }
+    java.util.List<String> missing = new java.util.ArrayList<>(Arrays.asList(rows.columns()));
+    missing.removeAll(Arrays.asList(history.columns()));
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("The history rows lack the columns " + missing + " of the rows to score.");
+    }
+    Dataset<Row> tail = uses.historyTail(history.select(Arrays.stream(rows.columns())
+        .map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new)));
+    Dataset<Row> both = rows.withColumn(HISTORY_MARKER, lit(false))
+        .unionByName(tail.withColumn(HISTORY_MARKER, lit(true)));
+    ParamMap marking = new ParamMap().put(detector.getParam(uses.historyMarkerParam()), HISTORY_MARKER);
+    return model.copy(marking).transform(both).drop(HISTORY_MARKER);
   }
 
   /** The fitted feature stages alone (everything but the detector). */

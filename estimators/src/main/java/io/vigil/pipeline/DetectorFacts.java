@@ -17,11 +17,14 @@ import org.apache.spark.ml.param.ParamPair;
  * @param topFeaturesCol the column of the explanation's top feature names, null when it does not explain
  * @param validationRocAuc NaN when no validation rows were scored (likewise the other validation figures)
  * @param trainScoreEdges null when the model was not fit through {@link AnomalyPipeline}
+ * @param historyRows rows per series before a batch that the detector's windows reach back to
+ *     ({@link io.vigil.core.UsesHistory}); 0 when it scores rows alone
  */
 public record DetectorFacts(String detector, String scoreCol, String predictionCol, String topFeaturesCol,
     double threshold, String thresholdStrategy, long numTrainingRows, int numFeatures,
     double validationRocAuc, double validationPrAuc, double validationBestF1, long numValidationRows,
-    double[] trainScoreEdges, double[] trainScoreShares, double trainShareFlagged, Map<String, String> params) {
+    double[] trainScoreEdges, double[] trainScoreShares, double trainShareFlagged, Map<String, String> params,
+    int historyRows) {
 
   /** The facts of {@code pipeline}'s detector stage (an error when its last stage is not a Vigil model). */
   public static DetectorFacts of(PipelineModel pipeline) {
@@ -37,7 +40,8 @@ public record DetectorFacts(String detector, String scoreCol, String predictionC
         m.isDefined(m.numValidationRows()) ? (Long) m.getOrDefault(m.numValidationRows()) : 0L,
         m.isDefined(m.trainScoreEdges()) ? (double[]) m.getOrDefault(m.trainScoreEdges()) : null,
         m.isDefined(m.trainScoreShares()) ? (double[]) m.getOrDefault(m.trainScoreShares()) : null,
-        doubleOr(m, m.trainShareFlagged()), params);
+        doubleOr(m, m.trainShareFlagged()), params,
+        m instanceof io.vigil.core.UsesHistory uses ? uses.historyRows() : 0);
   }
 
   @SuppressWarnings("unchecked")

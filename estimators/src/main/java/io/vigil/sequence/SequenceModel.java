@@ -25,9 +25,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A fitted sequence encoder–decoder; score = mean squared reconstruction error of the row's sequence
  * (row-as-sequence mode) or the max/mean of its windows' errors (time windows).
  */
-public class SequenceModel extends NeuralModel<SequenceModel> implements SequenceParams {
+public class SequenceModel extends NeuralModel<SequenceModel> implements SequenceParams, io.vigil.core.UsesHistory {
 
   private static final String WINDOW = "_vigil_window";
+  /** Marks the rows a time range borrows from its neighbours when no contextCol is named. */
+  private static final String HALO = "_vigil_halo";
 
   SequenceModel(String uid, byte[] network, int width) {
     super(uid, network, width);
@@ -44,6 +46,22 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
   @Override
   public StructType transformSchema(StructType schema) {
     return super.transformSchema(requireWindowColumns(schema));
+  }
+
+  /** Windowed: a window of windowLength rows reaches windowLength - 1 rows back. */
+  @Override
+  public int historyRows() {
+    return windowed() ? getWindowLength() - 1 : 0;
+  }
+
+  @Override
+  public Dataset<Row> historyTail(Dataset<Row> history) {
+    return SequenceWindows.lastRows(history, windowSpec(), historyRows());
+  }
+
+  @Override
+  public String historyMarkerParam() {
+    return contextCol().name();
   }
 
   /** The windows of {@code rows} as one column of flat window vectors (for training). */
@@ -63,7 +81,16 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
     }
     // One pass: each entity's rows sorted in one partition, cut into segments and windows, the windows
     // scored in batches, and every row emitted with the max/mean of its windows' scores.
-    StructType in = dataset.schema();
+    Dataset<Row> rows = dataset.toDF();
+    // A series with no entity column is cut into time ranges, one per input partition, each with its
+    // neighbours' nearest rows as history (never emitted): not one task, the same windows as one pass.
+    int chunks = getEntityCol().isEmpty() ? rows.rdd().getNumPartitions() : 1;
+    String marker = getContextCol();
+    if (chunks > 1 && marker.isEmpty()) {
+      marker = HALO;
+      rows = rows.withColumn(HALO, org.apache.spark.sql.functions.lit(false));
+    }
+    StructType in = rows.schema();
     StructType out = Schemas.appendDouble(in, getScoreCol());
     int topK = getExplainTopK();
     if (topK > 0) {
@@ -71,12 +98,31 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
     }
     SequenceWindows.Spec spec = windowSpec();
     int features = in.fieldIndex(getFeaturesCol());
+    int context = markerIndex(in, marker);
     boolean mean = getWindowScore().equals("mean");
     Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
         .broadcast(network);
     Explaining explaining = topK > 0 ? new Explaining(topK, getFeatureNames()) : null;
-    return SequenceWindows.sortedForWindows(dataset.toDF(), spec).mapPartitions(
-        windowScorer(shared, in, spec, features, width, mean, explaining), Encoders.row(out));
+    MapPartitionsFunction<Row, Row> scorer = windowScorer(shared, in, spec, features, context, width, mean, explaining);
+    if (chunks <= 1) {
+      return SequenceWindows.sortedForWindows(rows, spec, marker).mapPartitions(scorer, Encoders.row(out));
+    }
+    Dataset<Row> scored = dataset.sparkSession().createDataFrame(SequenceWindows.chunksWithHalo(rows, spec, marker,
+        chunks, historyRows()).mapPartitions(scorer::call, true), out);
+    return marker.equals(HALO) ? scored.drop(HALO) : scored;
+  }
+
+  /** The index of the boolean history marker column, -1 when none is named. */
+  private static int markerIndex(StructType in, String marker) {
+    if (marker.isEmpty()) {
+      return -1;
+    }
+    if (!List.of(in.fieldNames()).contains(marker)
+        || !in.apply(marker).dataType().equals(org.apache.spark.sql.types.DataTypes.BooleanType)) {
+      throw new IllegalArgumentException(String.format("contextCol '%s' must be a boolean column of the input;"
+          + " columns: %s.", marker, String.join(", ", in.fieldNames())));
+    }
+    return in.fieldIndex(marker);
   }
 
   /** What windowed scoring needs to explain rows: how many top features, and their names. */
@@ -84,12 +130,12 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
 
   /** The partition function of windowed scoring (static: a closure must not capture the model). */
   private static MapPartitionsFunction<Row, Row> windowScorer(Broadcast<byte[]> shared, StructType in,
-      SequenceWindows.Spec spec, int features, int width, boolean mean, Explaining explaining) {
+      SequenceWindows.Spec spec, int features, int context, int width, boolean mean, Explaining explaining) {
     return it -> {
       Nd4jArrays.setUpTask();
       MultiLayerNetwork net = BatchScoring.restored(shared, Nd4jArrays::fromBytes);
       return SequenceWindows.flatMapSegments(SequenceWindows.segments(it, in, spec),
-          segment -> scoreSegment(net, segment, features, width, spec, mean, explaining));
+          segment -> scoreSegment(net, segment, features, context, width, spec, mean, explaining));
     };
   }
 
@@ -97,17 +143,30 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
    * Scores a segment's windows in batches; returns its rows, each with its windows' max or mean score
    * (and, when explaining, that score's split over the features and the top names).
    */
-  private static List<Row> scoreSegment(MultiLayerNetwork net, List<Row> segment, int features, int width,
-      SequenceWindows.Spec spec, boolean mean, Explaining explaining) {
+  private static List<Row> scoreSegment(MultiLayerNetwork net, List<Row> segment, int features, int context,
+      int width, SequenceWindows.Spec spec, boolean mean, Explaining explaining) {
     List<Row> out = new ArrayList<>(segment.size());
     int n = segment.size();
+    boolean[] history = new boolean[n]; // rows that only fill windows (contextCol): never emitted
+    for (int r = 0; context >= 0 && r < n; r++) {
+      history[r] = !segment.get(r).isNullAt(context) && segment.get(r).getBoolean(context);
+    }
     double[] best = new double[n];
     double[] sum = new double[n];
     int[] count = new int[n];
     // per row: the contributions of its best window (max) or their sum over its windows (mean)
     double[][] split = explaining == null ? null : new double[n][width];
     java.util.Arrays.fill(best, Double.NEGATIVE_INFINITY);
-    List<int[]> windows = SequenceWindows.windowsOf(n, spec);
+    List<int[]> windows = new ArrayList<>(); // the windows holding a row to emit
+    for (int[] w : SequenceWindows.windowsOf(n, spec)) {
+      boolean emits = false;
+      for (int r = w[0]; r < w[0] + w[1] && !emits; r++) {
+        emits = !history[r];
+      }
+      if (emits) {
+        windows.add(w);
+      }
+    }
     int size = width * spec.length();
     int perBatch = Math.max(1, BatchScoring.BATCH_ROWS / spec.length());
     for (int b = 0; b < windows.size(); b += perBatch) {
@@ -138,6 +197,9 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
       }
     }
     for (int r = 0; r < n; r++) {
+      if (history[r]) {
+        continue;
+      }
       Row row = segment.get(r);
       Object[] values = new Object[row.length() + (split == null ? 1 : 3)];
       for (int c = 0; c < row.length(); c++) {

@@ -57,6 +57,12 @@ public interface SequenceParams extends NeuralNetParams {
         + " windows' scores: max or mean", ParamValidators.inArray(new String[] {"max", "mean"})));
   }
 
+  default Param<String> contextCol() {
+    return defineParam("contextCol", "", () -> new Param<>(uid(), "contextCol", "boolean column marking rows that"
+        + " only give the windows of later rows their past (e.g. the previous date's last rows in a nightly run):"
+        + " they are not emitted; empty = every row is scored and emitted"));
+  }
+
   default int getHiddenSize() { return (Integer) getOrDefault(hiddenSize()); }
   default String getEntityCol() { return getOrDefault(entityCol()); }
   default String getOrderCol() { return getOrDefault(orderCol()); }
@@ -64,6 +70,7 @@ public interface SequenceParams extends NeuralNetParams {
   default int getWindowStride() { return (Integer) getOrDefault(windowStride()); }
   default double getMaxGap() { return (Double) getOrDefault(maxGap()); }
   default String getWindowScore() { return getOrDefault(windowScore()); }
+  default String getContextCol() { return getOrDefault(contextCol()); }
 
   /** Whether rows are cut into time windows (an order column is named). */
   default boolean windowed() {

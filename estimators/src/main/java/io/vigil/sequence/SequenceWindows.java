@@ -79,14 +79,139 @@ public final class SequenceWindows implements Serializable {
    * broken by a hash of the whole row, so the order never depends on how the input was partitioned.
    */
   public static Dataset<Row> sortedForWindows(Dataset<Row> rows, Spec spec) {
+    return sortedForWindows(rows, spec, "");
+  }
+
+  /**
+   * As above; the hash leaves out column {@code markerCol} (a history marker), so a row sorts the same
+   * whether it is scored or only history.
+   */
+  public static Dataset<Row> sortedForWindows(Dataset<Row> rows, Spec spec, String markerCol) {
     Dataset<Row> parts = spec.entityCol().isEmpty() ? rows.repartition(1) : rows.repartition(col(spec.entityCol()));
+    return parts.sortWithinPartitions(order(rows, spec, markerCol, false));
+  }
+
+  /** Entity, time, then a hash of the row's other columns (descending when {@code latestFirst}). */
+  private static Column[] order(Dataset<Row> rows, Spec spec, String markerCol, boolean latestFirst) {
     List<Column> order = new ArrayList<>();
     if (!spec.entityCol().isEmpty()) {
       order.add(col(spec.entityCol()));
     }
     order.add(col(spec.orderCol()));
-    order.add(xxhash64(java.util.Arrays.stream(rows.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new)));
-    return parts.sortWithinPartitions(order.toArray(new Column[0]));
+    order.add(xxhash64(java.util.Arrays.stream(rows.columns()).filter(c -> !c.equals(markerCol))
+        .map(c -> col("`" + c + "`")).toArray(Column[]::new)));
+    return order.stream().map(c -> latestFirst ? c.desc() : c).toArray(Column[]::new);
+  }
+
+  /**
+   * A series with no entity column, cut into {@code chunks} time ranges (one partition each, sorted as
+   * {@link #sortedForWindows} sorts), each preceded and followed by the {@code halo} nearest rows of the
+   * ranges around it with boolean column {@code markerCol} set to true: the windows of a range's own rows
+   * see the same neighbours as in one pass over the whole series, but the series is not one task. Only
+   * the ranges' first and last {@code halo} rows reach the driver (at most 2 x chunks x halo rows), to be
+   * handed to the neighbouring ranges, also across ranges with fewer rows than the halo.
+   */
+  public static org.apache.spark.api.java.JavaRDD<Row> chunksWithHalo(Dataset<Row> rows, Spec spec, String markerCol,
+      int chunks, int halo) {
+    if (!spec.entityCol().isEmpty()) {
+      throw new IllegalArgumentException("chunksWithHalo splits a series with no entity column; this one has "
+          + spec.entityCol() + ".");
+    }
+    Column[] order = order(rows, spec, markerCol, false);
+    org.apache.spark.api.java.JavaRDD<Row> sorted = rows.repartitionByRange(chunks, order)
+        .sortWithinPartitions(order).javaRDD();
+    int marker = rows.schema().fieldIndex(markerCol);
+    List<Row[][]> ends = new ArrayList<>(sorted.mapPartitionsWithIndex((chunk, it) -> {
+      List<Row> first = new ArrayList<>();
+      java.util.ArrayDeque<Row> last = new java.util.ArrayDeque<>();
+      while (it.hasNext()) {
+        Row r = it.next();
+        if (first.size() < halo) {
+          first.add(r);
+        }
+        last.addLast(r);
+        if (last.size() > halo) {
+          last.removeFirst();
+        }
+      }
+      return java.util.Collections.singletonList(new Object[] {chunk, new Row[][] {first.toArray(new Row[0]),
+          last.toArray(new Row[0])}}).iterator();
+    }, true).collect().stream().sorted(java.util.Comparator.comparingInt(e -> (Integer) e[0]))
+        .map(e -> (Row[][]) e[1]).toList());
+    List<Row[][]> halos = new ArrayList<>(); // per range: {rows before, rows after}, marked
+    for (int k = 0; k < ends.size(); k++) {
+      java.util.LinkedList<Row> before = new java.util.LinkedList<>();
+      for (int j = k - 1; j >= 0 && before.size() < halo; j--) {
+        Row[] tail = ends.get(j)[1];
+        for (int i = tail.length - 1; i >= 0 && before.size() < halo; i--) {
+          before.addFirst(marked(tail[i], marker));
+        }
+      }
+      List<Row> after = new ArrayList<>();
+      for (int j = k + 1; j < ends.size() && after.size() < halo; j++) {
+        for (Row r : ends.get(j)[0]) {
+          if (after.size() < halo) {
+            after.add(marked(r, marker));
+          }
+        }
+      }
+      halos.add(new Row[][] {before.toArray(new Row[0]), after.toArray(new Row[0])});
+    }
+    org.apache.spark.broadcast.Broadcast<List<Row[][]>> shared =
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext()).broadcast(halos);
+    return sorted.mapPartitionsWithIndex((chunk, it) -> {
+      Row[][] around = shared.value().get(chunk);
+      return new Iterator<Row>() {
+        private int before;
+        private int after;
+
+        @Override
+        public boolean hasNext() {
+          return before < around[0].length || it.hasNext() || after < around[1].length;
+        }
+
+        @Override
+        public Row next() {
+          if (before < around[0].length) {
+            return around[0][before++];
+          }
+          if (it.hasNext()) {
+            return it.next();
+          }
+          if (after < around[1].length) {
+            return around[1][after++];
+          }
+          throw new java.util.NoSuchElementException();
+        }
+      };
+    }, true);
+  }
+
+  /** {@code row} with boolean column {@code marker} set to true. */
+  private static Row marked(Row row, int marker) {
+    Object[] values = new Object[row.length()];
+    for (int c = 0; c < values.length; c++) {
+      values[c] = row.get(c);
+    }
+    values[marker] = true;
+    return RowFactory.create(values);
+  }
+
+  /**
+   * The last {@code n} rows of each entity of {@code rows}, in the order {@link #sortedForWindows} gives
+   * them: the history a window of length n + 1 can reach from the next rows.
+   */
+  public static Dataset<Row> lastRows(Dataset<Row> rows, Spec spec, int n) {
+    validate(rows.schema(), spec);
+    Column[] latestFirst = order(rows, spec, "", true);
+    if (spec.entityCol().isEmpty()) {
+      return rows.orderBy(latestFirst).limit(n); // a top-n per partition, then one merge
+    }
+    String rank = "_vigil_rank";
+    org.apache.spark.sql.expressions.WindowSpec perEntity = org.apache.spark.sql.expressions.Window
+        .partitionBy(col(spec.entityCol())).orderBy(java.util.Arrays.copyOfRange(latestFirst, 1, latestFirst.length));
+    return rows.withColumn(rank, org.apache.spark.sql.functions.row_number().over(perEntity))
+        .where(col(rank).leq(n)).drop(rank);
   }
 
   /**

@@ -109,4 +109,22 @@ class SequenceWindowsTest extends SparkTestBase {
       assertEquals(List.of("f0"), r.getList(2));
     }
   }
+
+  @Test
+  void givenASeriesWithNoEntityColumnInFourPartitions_whenScored_thenTimeRangesWithHalosScoreAsOnePass() {
+    SequenceDetector detector = new SequenceDetector().setOrderCol("t").setWindowLength(24).setWindowStride(1)
+        .setMaxGap(120).setHiddenSize(4).setEpochs(1).setBatchSize(64).setNumWorkers(1);
+    Dataset<Row> series = sines(true).where("series = 'a'").drop("series");
+    SequenceModel model = detector.fit(series);
+    Dataset<Row> chunked = model.transform(series.repartition(4));
+    assertTrue(chunked.rdd().getNumPartitions() >= 4, "not one task: " + chunked.rdd().getNumPartitions());
+    List<Row> onePass = model.transform(series.coalesce(1)).orderBy("id").select("id", "score").collectAsList();
+    List<Row> ranges = chunked.orderBy("id").select("id", "score").collectAsList();
+    assertEquals(800, ranges.size());
+    assertEquals(List.of("t", "id", "features", "label", "score", "prediction"), List.of(chunked.columns()));
+    for (int i = 0; i < onePass.size(); i++) {
+      assertEquals(onePass.get(i).getLong(0), ranges.get(i).getLong(0));
+      assertEquals(onePass.get(i).getDouble(1), ranges.get(i).getDouble(1), 1e-6, "row " + i);
+    }
+  }
 }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.vigil.data.InputCheck;
+import io.vigil.pipeline.AnomalyPipeline;
 import io.vigil.pipeline.DetectorFacts;
 import io.vigil.warehouse.ScoreInfo;
 import io.vigil.warehouse.Tables;
@@ -40,6 +41,8 @@ public final class ScoreJob {
       "model_version", "registry version of the model that scored the row",
       "run_date", "the run date (yyyy-MM-dd) the row was scored for");
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScoreJob.class);
+
   private ScoreJob() {}
 
   public static ScoreInfo run(JobContext ctx, String detector, String runDate, String version) {
@@ -74,7 +77,9 @@ public final class ScoreJob {
     out.add(detectorModel.topFeaturesCol() != null
         ? col(detectorModel.topFeaturesCol()).cast("array<string>").as("top_features")
         : lit(null).cast("array<string>").as("top_features"));
-    Dataset<Row> scored = model.transform(input.valid()).select(out.toArray(new Column[0]))
+    Dataset<Row> history = detectorModel.historyRows() > 0 ? history(ctx, runDate) : null;
+    Dataset<Row> scored = AnomalyPipeline.transformWithHistory(model, input.valid(), history)
+        .select(out.toArray(new Column[0]))
         .withColumn("detector", lit(detector))
         .withColumn("model_version", lit(modelVersion))
         .withColumn("run_date", lit(runDate));
@@ -90,8 +95,28 @@ public final class ScoreJob {
     long quarantined = ctx.quarantine(inputKey, "score", runDate, input);
     ScoreInfo info = new ScoreInfo(ScoreInfo.FORMAT_VERSION, detector, modelVersion, runDate, Inputs.describe(c, inputKey),
         input.rows(), input.rejected(), input.invalidByColumn(), rows, quarantined,
-        rows == 0 ? Map.of() : io.vigil.features.TopCategories.otherCounts(model, input.valid()), table);
+        rows == 0 ? Map.of() : io.vigil.features.TopCategories.otherCounts(model, input.valid()), table,
+        history == null ? 0 : detectorModel.historyRows());
     info.write(wh, wh.reportDir(runDate, ctx.datasetKey(), detector));
     return info;
+  }
+
+  /**
+   * The rows before the date for a windowed detector ({@code history.path} or {@code history.table}, e.g.
+   * the previous date's input, {@code ${output}/landing/${run_date - 1d}}), checked by the input policy; null
+   * when the config names none, or when the path does not exist yet (the first night), which is logged.
+   */
+  static Dataset<Row> history(JobContext ctx, String runDate) {
+    JobConfig c = ctx.config();
+    if (!Inputs.has(c, "history")) {
+      return null;
+    }
+    String key = Inputs.key(c, "history");
+    if (key.endsWith(".path") && !ctx.warehouse().existsOrMatches(c.get(key))) {
+      LOG.warn("No history for {}: {} = {} does not exist (the first night?); the first windows start at the"
+          + " date's first rows.", runDate, key, c.get(key));
+      return null;
+    }
+    return ctx.readChecked("history").valid();
   }
 }
