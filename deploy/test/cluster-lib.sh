@@ -59,12 +59,15 @@ kill_worker() {
 
 cluster_stop() { for p in "${CLUSTER_PIDS[@]}"; do pkill -9 -P "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 
-# vigil nightly on the cluster through the spark-submit wrapper; extra arguments go to Vigil.
+# vigil nightly on the cluster through the spark-submit wrapper; extra arguments go to Vigil. The autoencoder
+# trains 2 epochs in short rounds (averagingFrequency 5: 7 rounds an epoch here), so the fault phases can kill
+# a worker or the driver while rounds are still to come.
 submit() {
   "$ROOT/deploy/spark-submit-vigil.sh" --master "spark://127.0.0.1:$PORT" --deploy-mode client \
     --conf spark.executor.cores=1 --conf spark.executor.memory=3g --conf spark.executor.memoryOverhead=1g \
     --conf spark.cores.max=2 --conf spark.driver.memory=3g -- \
-    nightly --conf "$ROOT/conf/nightly-kdd.conf" --set ae.epochs=2 --set 'train.path=${output}/train-sample' "$@"
+    nightly --conf "$ROOT/conf/nightly-kdd.conf" --set ae.epochs=2 --set ae.averagingFrequency=5 \
+    --set 'train.path=${output}/train-sample' "$@"
 }
 
 # vigil sql from a new JVM (the local launcher); prints Spark's table.

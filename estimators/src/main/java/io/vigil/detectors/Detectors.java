@@ -11,6 +11,7 @@ import io.vigil.ocsvm.OneClassSvmDetector;
 import io.vigil.pca.PcaDetector;
 import io.vigil.sequence.SequenceDetector;
 import io.vigil.vae.VaeDetector;
+import io.vigil.windowed.WindowedDetector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -46,6 +47,7 @@ public final class Detectors {
     register(KnnDetector.NAME, KnnDetector::new);
     register(EcodDetector.NAME, EcodDetector::new);
     register(EnsembleDetector.NAME, EnsembleDetector::new);
+    register(WindowedDetector.NAME, WindowedDetector::new);
   }
 
   private static void register(String name, Supplier<AnomalyDetector<?, ?>> create) {
@@ -86,8 +88,8 @@ public final class Detectors {
   }
 
   /**
-   * As {@link #create(String, Map)}; an ensemble's members are created by name too, each with the params
-   * {@code memberParams} gives it.
+   * As {@link #create(String, Map)}; an ensemble's members, and the row detector of a windowed detector, are
+   * created by name too, each with the params {@code memberParams} gives it.
    */
   public static AnomalyDetector<?, ?> create(String name, Map<String, String> params,
       java.util.function.Function<String, Map<String, String>> memberParams) {
@@ -101,6 +103,9 @@ public final class Detectors {
         members.add(create(member, memberParams.apply(member)));
       }
       ensemble.setMemberDetectors(members);
+    }
+    if (detector instanceof WindowedDetector windowed) {
+      windowed.setWindowDetector(create(windowed.getDetector(), memberParams.apply(windowed.getDetector())));
     }
     return detector;
   }

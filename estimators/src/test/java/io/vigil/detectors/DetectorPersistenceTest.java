@@ -55,12 +55,19 @@ class DetectorPersistenceTest extends SparkTestBase {
       params.put("epochs", "1");
       params.put("seed", "7");
     }
+    if (name.equals("windowed")) { // pca over windows of 4 rows, in the order of column t
+      params.putAll(Map.of("detector", "pca", "orderCol", "t", "idCol", "row_index", "windowLength", "4"));
+    }
     return Detectors.create(name, params, member -> member.equals("pca") ? Map.of("k", "2")
         : Map.of("numEstimators", "20"));
   }
 
+  /** Low-rank rows with an id and a time (both a hash of the row: the same whatever the partitioning). */
   static Dataset<Row> data() {
-    return SyntheticData.lowRank(spark, 200, 10, 4, 1, 3);
+    Dataset<Row> rows = SyntheticData.lowRank(spark, 200, 10, 4, 1, 3);
+    return rows.withColumn("row_index", org.apache.spark.sql.functions.xxhash64(
+        org.apache.spark.ml.functions.vector_to_array(rows.col("features"), "float64")))
+        .withColumn("t", org.apache.spark.sql.functions.col("row_index"));
   }
 
   @ParameterizedTest

@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SequenceWindowsTest extends SparkTestBase {
+public class SequenceWindowsTest extends SparkTestBase {
 
   @TempDir
   Path dir;
@@ -62,7 +62,7 @@ class SequenceWindowsTest extends SparkTestBase {
   }
 
   /** A noisy sine per series; in series "a" an anomaly (a flat, shifted burst) at rows 600..629. */
-  static Dataset<Row> sines(boolean withAnomaly) {
+  public static Dataset<Row> sines(boolean withAnomaly) {
     Random random = new Random(5);
     List<Row> out = new ArrayList<>();
     long id = 0;

@@ -1,14 +1,10 @@
 package io.vigil.bench;
 
-import static org.apache.spark.sql.functions.array_max;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
 
-import io.vigil.core.AnomalyModel;
-import io.vigil.core.SharedParams;
 import io.vigil.datasets.NabData;
-import io.vigil.detectors.Detectors;
 import io.vigil.eval.AnomalyEvaluator;
 import io.vigil.eval.NabScore;
 import io.vigil.iforest.IsolationForestDetector;
@@ -19,9 +15,8 @@ import io.vigil.jobs.PrepareJob;
 import io.vigil.jobs.RunJob;
 import io.vigil.pca.PcaDetector;
 import io.vigil.sequence.SequenceDetector;
-import io.vigil.sequence.SequenceWindows;
-import io.vigil.threshold.Thresholds;
 import io.vigil.warehouse.Tables;
+import io.vigil.windowed.WindowedDetector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,15 +26,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * bench --suite nab, protocol nab-causal (conf/nab.conf): per series, the sequence detector through the jobs,
- * PCA and Isolation Forest at their defaults on the same windows (the sequence detector's windows flattened to
- * vectors, fit on the windows of the training rows only), and NAB's own published detectors (numenta HTM and
+ * PCA and Isolation Forest at their defaults on the same windows (the windowed detector, through the jobs too:
+ * fit on the windows of the training rows only), and NAB's own published detectors (numenta HTM and
  * ARTime, their per-row outputs and NAB's thresholds in ../shared/data/nab/results) rescored by {@link NabScore}:
  * one table of NAB raw and normalised scores per profile, with ROC AUC and the windows flagged for Vigil's.
  * No model is trained on, and no threshold chosen on, a row at or after the probationary period.
@@ -84,7 +78,10 @@ public final class NabSuite {
       rows.add(seq);
       for (String detector : ctx.config().has("nab.windowDetectors") ? ctx.config().getList("nab.windowDetectors")
           : List.of(PcaDetector.NAME, IsolationForestDetector.NAME)) {
-        rows.add(onWindows(ctx, whole, detector, probation, times, windows));
+        Map<String, String> withDetector = new LinkedHashMap<>(sets);
+        withDetector.put("windowed.detector", detector);
+        rows.add(onWindows(JobContext.of(spark, JobConfig.load(conf, output, withDetector)), runDate, probation, times,
+            windows));
       }
       for (String published : PUBLISHED) {
         rows.add(publishedRow(ctx.config().get("prepare.source"), published, s, windowsJson));
@@ -137,41 +134,17 @@ public final class NabSuite {
   }
 
   /**
-   * {@code detector} at its defaults on the sequence detector's windows: the config's feature pipeline fit on the
-   * training rows, windows over the whole series, the detector fit on the windows that lie entirely in the
-   * training rows; each row's score the max of its windows' (the sequence detector's rule); the threshold from
-   * the training rows' scores (the config's strategy).
+   * {@code detector} at its defaults over the config's windows, as a user runs it: {@code detectors = windowed}
+   * with {@code windowed.detector} set, trained on the probationary rows' windows and scored through the jobs;
+   * the threshold from the training rows' scores (the config's strategy).
    */
-  static Map<String, Object> onWindows(JobContext ctx, Dataset<Row> whole, String detector, int probation,
-      LocalDateTime[] times, List<NabScore.Window> windows) {
-    JobConfig c = ctx.config();
-    SequenceDetector sequence = (SequenceDetector) Detectors.create(SequenceDetector.NAME,
-        ctx.detectorParams(SequenceDetector.NAME));
-    SequenceWindows.Spec spec = sequence.windowSpec();
-    Dataset<Row> train = whole.where(col("row_index").lt(probation));
-    PipelineModel features = new org.apache.spark.ml.Pipeline().setStages(ctx.featurePipeline(SequenceDetector.NAME)
-        .stages().toArray(new org.apache.spark.ml.PipelineStage[0])).fit(train);
-    Dataset<Row> all = SequenceWindows.windows(features.transform(whole), "features", "row_index", spec, "features")
-        .cache();
-    Dataset<Row> labels = whole.select("row_index", "label").cache();
-    try {
-      Map<String, String> params = new LinkedHashMap<>(Map.of("thresholdStrategy", SharedParams.FIXED,
-          "threshold", "0"));
-      AnomalyModel<?> model = Detectors.create(detector, params).fit(all.where(array_max(col(
-          SequenceWindows.WINDOW_ROWS)).lt(probation)));
-      Dataset<Row> scored = SequenceWindows.rowScores(model.scoreOnly(all), "row_index", "score", "score",
-          sequence.getWindowScore()).join(labels, "row_index").cache();
-      double threshold = Thresholds.choose(scored.where(col("row_index").lt(probation)), "score",
-          c.get("threshold.strategy", Thresholds.CONTAMINATION), c.getDouble("threshold.contamination", 0.01),
-          c.getDouble("threshold.sigmas", 3.0)).threshold();
-      Map<String, Object> r = vigilRow(c.get("nab.series"), detector + "-windows", scored, threshold, times,
-          windows, probation);
-      scored.unpersist();
-      return r;
-    } finally {
-      all.unpersist();
-      labels.unpersist();
-    }
+  static Map<String, Object> onWindows(JobContext ctx, String runDate, int probation, LocalDateTime[] times,
+      List<NabScore.Window> windows) {
+    Map<String, Object> m = RunJob.run(ctx, List.of(WindowedDetector.NAME), runDate, false).get(0);
+    Dataset<Row> scores = Tables.read(ctx.spark(), ctx.warehouse().table(ctx.config().get("scores.table")))
+        .where(col("run_date").equalTo(lit(runDate)).and(col("detector").equalTo(lit(WindowedDetector.NAME))));
+    return vigilRow(ctx.config().get("nab.series"), ctx.config().get("windowed.detector") + "-windows", scores,
+        (Double) m.get("threshold"), times, windows, probation);
   }
 
   /** A published detector's per-row output rescored at NAB's threshold of each profile (thresholds.json). */

@@ -49,7 +49,7 @@ class ArchitectureTest {
   void givenTheLibrary_whenItsDependenciesAreRead_thenItNeverUsesTheJobs() {
     noClasses().that().resideInAnyPackage("io.vigil.core..", "io.vigil.pca..", "io.vigil.ocsvm..",
             "io.vigil.iforest..", "io.vigil.knn..", "io.vigil.ecod..", "io.vigil.dl4j..", "io.vigil.autoencoder..", "io.vigil.vae..", "io.vigil.bigan..",
-            "io.vigil.sequence..", "io.vigil.ensemble..", "io.vigil.eval..", "io.vigil.threshold..",
+            "io.vigil.sequence..", "io.vigil.windowed..", "io.vigil.ensemble..", "io.vigil.eval..", "io.vigil.threshold..",
             "io.vigil.features..", "io.vigil.persist..", "io.vigil.detectors..", "io.vigil.pipeline..",
             "io.vigil.data..")
         .should().dependOnClassesThat().resideInAnyPackage(JOB_PACKAGES)

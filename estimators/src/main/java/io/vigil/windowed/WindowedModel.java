@@ -1,0 +1,82 @@
+package io.vigil.windowed;
+
+import io.vigil.core.AnomalyModel;
+import io.vigil.persist.ModelPersistence;
+import io.vigil.sequence.SequenceWindows;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A fitted windowed detector: the row detector's model over window vectors. Scoring cuts the rows into
+ * windows (each carrying its rows' ids), scores the windows with that model, gives each row the max (or
+ * mean) of its windows' scores and joins the scores back to the rows by {@code idCol}.
+ */
+public class WindowedModel extends AnomalyModel<WindowedModel> implements WindowedParams {
+
+  private final AnomalyModel<?> windowModel;
+
+  WindowedModel(String uid, AnomalyModel<?> windowModel, int width) {
+    super(uid);
+    this.windowModel = windowModel;
+    set(numFeatures(), width);
+  }
+
+  /** The row detector's model, which scores window vectors. */
+  public AnomalyModel<?> windowModel() {
+    return windowModel;
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return super.transformSchema(requireWindowedColumns(schema));
+  }
+
+  @Override
+  protected Dataset<Row> score(Dataset<?> dataset) {
+    String windowScore = io.vigil.features.FeaturePipeline.TEMP_PREFIX + "window_score";
+    Dataset<Row> windows = SequenceWindows.windows(dataset.toDF(), getFeaturesCol(), getIdCol(), windowSpec(),
+        WindowedDetector.WINDOW);
+    Dataset<Row> scoredWindows = windowModel.copy(new ParamMap().put(windowModel.scoreCol(), windowScore))
+        .scoreOnly(windows);
+    Dataset<Row> perRow = SequenceWindows.rowScores(scoredWindows, getIdCol(), windowScore, getScoreCol(),
+        getWindowScore());
+    java.util.List<org.apache.spark.sql.Column> out = new java.util.ArrayList<>();
+    for (String c : dataset.columns()) {
+      out.add(org.apache.spark.sql.functions.col("`" + c + "`"));
+    }
+    out.add(org.apache.spark.sql.functions.col("`" + getScoreCol() + "`"));
+    return dataset.toDF().join(perRow, getIdCol()).select(out.toArray(new org.apache.spark.sql.Column[0]));
+  }
+
+  @Override
+  public WindowedModel copy(ParamMap extra) {
+    return copyValues(new WindowedModel(uid(), windowModel, getNumFeatures()), extra).setParent(parent());
+  }
+
+  /** Metadata JSON + the row detector's model under {@code window-model}. */
+  @Override
+  public MLWriter write() {
+    return new ModelPersistence.SealedWriter(this, Map.of(), (path, spark) ->
+        ModelPersistence.save(windowModel, innerPath(path)));
+  }
+
+  public static MLReader<WindowedModel> read() {
+    return ModelPersistence.reader(WindowedModel.class, (metadata, path, spark) -> new WindowedModel(metadata.uid(),
+        (AnomalyModel<?>) DefaultParamsReader$.MODULE$.loadParamsInstance(innerPath(path), spark.sparkContext()),
+        ModelPersistence.numFeatures(metadata, path)));
+  }
+
+  public static WindowedModel load(String path) { return read().load(path); }
+
+  /** Where the row detector (of a windowed detector) or its model (of a windowed model) saved at {@code path} is. */
+  static String innerPath(String path) {
+    return new Path(path, "window-detector").toString();
+  }
+}
