@@ -38,8 +38,17 @@ public interface NeuralNetParams extends HasSeed {
         ParamValidators.gtEq(1)));
   }
 
+  /**
+   * The default averagingFrequency: 5 minibatches a round; a detector that trains as well with longer rounds
+   * says so (each round is a Spark job, whose fixed cost dominates small networks' rounds).
+   */
+  default int defaultAveragingFrequency() {
+    return 5;
+  }
+
   default IntParam averagingFrequency() {
-    return defineParam("averagingFrequency", 5, () -> new IntParam(uid(), "averagingFrequency", "minibatches each"
+    return defineParam("averagingFrequency", defaultAveragingFrequency(), () -> new IntParam(uid(),
+        "averagingFrequency", "minibatches each"
         + " worker fits between two parameter averagings, >= 1", ParamValidators.gtEq(1)));
   }
 
