@@ -67,10 +67,7 @@ public class SequenceDetector extends NeuralDetector<SequenceModel, SequenceDete
   protected List<String> trainingColumns() {
     List<String> cols = new ArrayList<>(super.trainingColumns());
     if (windowed()) {
-      if (!getEntityCol().isEmpty()) {
-        cols.add(getEntityCol());
-      }
-      cols.add(getOrderCol());
+      cols.addAll(windowColumns());
     }
     return cols;
   }

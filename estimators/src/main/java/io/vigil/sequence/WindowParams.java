@@ -72,6 +72,12 @@ public interface WindowParams extends DetectorParams {
     return schema;
   }
 
+  /** The columns the windows are cut by: the entity column (when named), then the order column. */
+  default java.util.List<String> windowColumns() {
+    return getEntityCol().isEmpty() ? java.util.List.of(getOrderCol())
+        : java.util.List.of(getEntityCol(), getOrderCol());
+  }
+
   /** The windowing, when {@link #windowed}. */
   default SequenceWindows.Spec windowSpec() {
     return new SequenceWindows.Spec(getEntityCol(), getOrderCol(), getWindowLength(), getWindowStride(), getMaxGap());

@@ -70,10 +70,7 @@ public class WindowedDetector extends AnomalyDetector<WindowedModel, WindowedDet
   @Override
   protected List<String> trainingColumns() {
     List<String> cols = new ArrayList<>(super.trainingColumns());
-    if (!getEntityCol().isEmpty()) {
-      cols.add(getEntityCol());
-    }
-    cols.add(getOrderCol());
+    cols.addAll(windowColumns());
     cols.add(getIdCol());
     return cols;
   }
