@@ -77,12 +77,18 @@ sql_at() { "$ROOT/deploy/vigil" sql --output "$1" "$2" 2>/dev/null; }
 # lost workers), not quality, so its inputs are samples sized for CI's time: landing 2026-11-01 = every third
 # honest/val row (about 20,700), 2026-11-02 = every tenth honest/test row (about 25,000); the cluster trains
 # on every sixth normal row ($1/train-sample, about 16,200).
+# The tables the test run prepared (KddRunTest's warehouse) are used when they are there, as in CI after the
+# tests; else vigil prepare builds them from the raw files.
 prepare_inputs() {
-  "$ROOT/deploy/vigil" prepare --conf "$ROOT/conf/nightly-kdd.conf" --output "$1" > "$WORK/logs/prepare.log" 2>&1
+  local prepared="$ROOT/spark-jobs/target/kdd-warehouse/prepared/kdd/honest"
+  if [[ ! -f "$prepared/train/_SUCCESS" || ! -f "$prepared/val/_SUCCESS" || ! -f "$prepared/test/_SUCCESS" ]]; then
+    "$ROOT/deploy/vigil" prepare --conf "$ROOT/conf/nightly-kdd.conf" --output "$1" > "$WORK/logs/prepare.log" 2>&1
+    prepared="$1/prepared/kdd/honest"
+  fi
   mkdir -p "$1/landing"
-  sample_to "$1" "$1/prepared/kdd/honest/val" "row_index % 3 = 0" "$1/landing/2026-11-01"
-  sample_to "$1" "$1/prepared/kdd/honest/test" "row_index % 10 = 0" "$1/landing/2026-11-02"
-  sample_to "$1" "$1/prepared/kdd/honest/train" "row_index % 6 = 0" "$1/train-sample"
+  sample_to "$1" "$prepared/val" "row_index % 3 = 0" "$1/landing/2026-11-01"
+  sample_to "$1" "$prepared/test" "row_index % 10 = 0" "$1/landing/2026-11-02"
+  sample_to "$1" "$prepared/train" "row_index % 6 = 0" "$1/train-sample"
 }
 
 sample_to() { # warehouse, source Parquet directory, condition, target directory
