@@ -75,8 +75,8 @@ sql_at() { "$ROOT/deploy/vigil" sql --output "$1" "$2" 2>/dev/null; }
 
 # The KDD rows prepared once under $1/prepared. What the cluster test checks is mechanics (row counts, reruns,
 # lost workers), not quality, so its inputs are samples sized for CI's time: landing 2026-11-01 = every third
-# honest/val row (about 20,700), 2026-11-02 = every tenth honest/test row (about 25,000); the cluster trains
-# on every sixth normal row ($1/train-sample, about 16,200).
+# honest/val row (20,736), 2026-11-02 = the test rows with row_index % 12 = 1 (about 25,900; the test rows are
+# those with row_index % 5 != 0); the cluster trains on every sixth normal row ($1/train-sample, 16,203).
 # The tables the test run prepared (KddRunTest's warehouse) are used when they are there, as in CI after the
 # tests; else vigil prepare builds them from the raw files.
 prepare_inputs() {
@@ -87,7 +87,7 @@ prepare_inputs() {
   fi
   mkdir -p "$1/landing"
   sample_to "$1" "$prepared/val" "row_index % 3 = 0" "$1/landing/2026-11-01"
-  sample_to "$1" "$prepared/test" "row_index % 10 = 0" "$1/landing/2026-11-02"
+  sample_to "$1" "$prepared/test" "row_index % 12 = 1" "$1/landing/2026-11-02"
   sample_to "$1" "$prepared/train" "row_index % 6 = 0" "$1/train-sample"
 }
 
