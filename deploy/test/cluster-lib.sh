@@ -75,7 +75,7 @@ sql_at() { "$ROOT/deploy/vigil" sql --output "$1" "$2" 2>/dev/null; }
 
 # The KDD rows prepared once under $1/prepared. What the cluster test checks is mechanics (row counts, reruns,
 # lost workers), not quality, so its inputs are samples sized for CI's time: landing 2026-11-01 = every third
-# honest/val row (20,736), 2026-11-02 = the test rows with row_index % 12 = 1 (about 25,900; the test rows are
+# honest/val row (20,736), 2026-11-02 = the test rows with row_index % 12 = 1 (20,735; the test rows are
 # those with row_index % 5 != 0); the cluster trains on every sixth normal row ($1/train-sample, 16,203).
 # The tables the test run prepared (KddRunTest's warehouse) are used when they are there, as in CI after the
 # tests; else vigil prepare builds them from the raw files.
