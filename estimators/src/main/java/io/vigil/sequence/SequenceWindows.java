@@ -121,7 +121,8 @@ public final class SequenceWindows implements Serializable {
     org.apache.spark.api.java.JavaRDD<Row> sorted = rows.repartitionByRange(chunks, order)
         .sortWithinPartitions(order).javaRDD();
     int marker = rows.schema().fieldIndex(markerCol);
-    List<Row[][]> ends = new ArrayList<>(sorted.mapPartitionsWithIndex((chunk, it) -> {
+    // collect() returns the ranges in partition order, which is time order
+    List<Row[][]> ends = sorted.mapPartitions(it -> {
       List<Row> first = new ArrayList<>();
       java.util.ArrayDeque<Row> last = new java.util.ArrayDeque<>();
       while (it.hasNext()) {
@@ -134,10 +135,9 @@ public final class SequenceWindows implements Serializable {
           last.removeFirst();
         }
       }
-      return java.util.Collections.singletonList(new Object[] {chunk, new Row[][] {first.toArray(new Row[0]),
-          last.toArray(new Row[0])}}).iterator();
-    }, true).collect().stream().sorted(java.util.Comparator.comparingInt(e -> (Integer) e[0]))
-        .map(e -> (Row[][]) e[1]).toList());
+      return java.util.Collections.singletonList(new Row[][] {first.toArray(new Row[0]), last.toArray(new Row[0])})
+          .iterator();
+    }).collect();
     List<Row[][]> halos = new ArrayList<>(); // per range: {rows before, rows after}, marked
     for (int k = 0; k < ends.size(); k++) {
       java.util.LinkedList<Row> before = new java.util.LinkedList<>();

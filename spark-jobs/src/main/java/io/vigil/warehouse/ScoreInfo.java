@@ -5,12 +5,13 @@ import java.util.Map;
 /**
  * {@code score-info.json}: what one score run did (model version, input, rows read, rejected by the input
  * policy by column, scored, quarantined, the rows whose category went to the shared 'other' slot by column,
- * the table written, and the rows of history a windowed detector's first windows reached back into).
+ * the table written, and how many rows per series a windowed detector's first windows reached back into the
+ * history: windowLength - 1, or 0 without history).
  * Written by score, read by evaluate and the run report, always through this record.
  */
 public record ScoreInfo(int formatVersion, String detector, String modelVersion, String runDate, String input,
     long rowsIn, long rowsRejected, Map<String, Long> rowsRejectedByColumn, long rowsScored, long rowsQuarantined,
-    Map<String, Long> rowsOtherCategoryByColumn, String table, long historyRowsRead) {
+    Map<String, Long> rowsOtherCategoryByColumn, String table, long historyRowsPerSeries) {
 
   public static final int FORMAT_VERSION = 1;
 

@@ -141,7 +141,7 @@ class HistoryWindowsTest extends SparkTestBase {
     assertTrue(differAlone >= 2, differAlone + " rows scored differently without the history");
     ScoreInfo info = ScoreInfo.read(ctx("", false, "2026-11-02").warehouse(), ctx("", false, "2026-11-02").warehouse()
         .reportDir("2026-11-02", "series_unit", "seq2seq"), "seq2seq", "2026-11-02");
-    assertEquals(WINDOW - 1, info.historyRowsRead());
+    assertEquals(WINDOW - 1, info.historyRowsPerSeries());
     assertEquals(96, info.rowsScored());
   }
 
