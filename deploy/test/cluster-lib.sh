@@ -86,12 +86,13 @@ prepare_inputs() {
     prepared="$1/prepared/kdd/honest"
   fi
   mkdir -p "$1/landing"
-  sample_to "$1" "$prepared/val" "row_index % 3 = 0" "$1/landing/2026-11-01"
-  sample_to "$1" "$prepared/test" "row_index % 12 = 1" "$1/landing/2026-11-02"
-  sample_to "$1" "$prepared/train" "row_index % 6 = 0" "$1/train-sample"
+  # one `vigil sql` JVM for the three samples (a script of ';'-separated statements)
+  "$ROOT/deploy/vigil" sql --output "$1" --allow-writes "
+    $(sample_sql "$prepared/val" "row_index % 3 = 0" "$1/landing/2026-11-01");
+    $(sample_sql "$prepared/test" "row_index % 12 = 1" "$1/landing/2026-11-02");
+    $(sample_sql "$prepared/train" "row_index % 6 = 0" "$1/train-sample")" >> "$WORK/logs/prepare.log" 2>&1
 }
 
-sample_to() { # warehouse, source Parquet directory, condition, target directory
-  "$ROOT/deploy/vigil" sql --output "$1" --allow-writes "INSERT OVERWRITE DIRECTORY '$4' USING parquet
-    SELECT * FROM parquet.\`$2\` WHERE $3" >> "$WORK/logs/prepare.log" 2>&1
+sample_sql() { # source Parquet directory, condition, target directory
+  echo "INSERT OVERWRITE DIRECTORY '$3' USING parquet SELECT * FROM parquet.\`$1\` WHERE $2"
 }

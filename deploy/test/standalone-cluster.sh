@@ -24,16 +24,21 @@ for d in 2026-11-01 2026-11-02; do
   submit --output "$OUT" --date "$d" > "$WORK/logs/nightly-$d.log" 2>&1 || { tail -50 "$WORK/logs/nightly-$d.log"; exit 1; }
 done
 
-fingerprint() { # warehouse, dates (SQL list): rows and score checksums per (date, detector), blanks removed
+# Each `vigil sql` is a new JVM (seconds of CI), so the checks are rows of as few queries as can be: each
+# row is (kind, date, detector, value), all strings.
+fp_sql() { # dates (SQL list): rows and score checksums per (date, detector)
+  echo "SELECT 'fp' AS k, run_date AS d, detector AS det, concat_ws(',', count(*), round(sum(score), 5),
+    round(max(score), 5)) AS v FROM vigil.scores WHERE run_date IN ($1) GROUP BY run_date, detector"
+}
+fp_of() { # answer of a query with fp rows, date: that date's "detector|rows,sum,max" lines, blanks removed
   # (Spark pads the columns to the widest value of the whole answer, which differs between queries)
-  sql_at "$1" "SELECT run_date, detector, count(*) AS n, round(sum(score), 5) AS s, round(max(score), 5) AS mx FROM vigil.scores WHERE run_date IN ($2) GROUP BY run_date, detector ORDER BY run_date, detector" | grep -E '^\|2026-' | tr -d ' '
+  echo "$1" | tr -d ' ' | awk -F'|' -v d="$2" '$2 == "fp" && $3 == d {print $4 "|" $5}'
 }
 wait_for_line() { # file, fixed string, timeout seconds
   for _ in $(seq $(( $3 * 10 ))); do grep -qF "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
   echo "FAIL: '$2' did not appear in $1" >&2; tail -20 "$1" >&2; exit 1
 }
-REF=$(fingerprint "$OUT" "'2026-11-01', '2026-11-02'")
-REF_DAY1=$(echo "$REF" | grep 2026-11-01)
+REF_DAY1=$(fp_of "$(sql_at "$OUT" "$(fp_sql "'2026-11-01'")")" 2026-11-01)
 
 # The rerun of the first date, with a worker (and its executor) SIGKILLed while the autoencoder scores (models
 # reused): Spark re-runs the lost tasks; the partition is replaced, not appended to, and ends up equal.
@@ -44,8 +49,6 @@ sleep 1
 kill_worker 2
 echo "rerun of 2026-11-01: worker 2 killed during scoring"
 wait "$SUB" || { tail -40 "$WORK/logs/nightly-rerun-2026-11-01.log"; echo "FAIL: the rerun did not survive a lost worker" >&2; exit 1; }
-GOT=$(fingerprint "$OUT" "'2026-11-01'")
-[[ "$GOT" == "$REF_DAY1" ]] || { echo "FAIL: a rerun with a lost worker changed the output: $GOT vs $REF_DAY1" >&2; exit 1; }
 start_worker 2; wait_workers 3
 
 sql() { sql_at "$OUT" "$1"; }
@@ -55,16 +58,23 @@ expect_rows() { # date, expected count
   echo "$got"
   [[ $(echo "$got" | grep -c "|$2 *|$2 *|") -eq 2 ]] || { echo "FAIL: run_date $1 should hold $2 rows per detector, no duplicates" >&2; exit 1; }
 }
-# Every check of the three runs in one query (each `vigil sql` is a new JVM): input rows per day, score
-# rows and distinct row ids per (date, detector), metric rows per (date, detector).
-CHECKS=$(sql "SELECT 'in' AS k, '2026-11-01' AS d, '-' AS det, count(*) AS n FROM parquet.\`$OUT/landing/2026-11-01\`
-  UNION ALL SELECT 'in', '2026-11-02', '-', count(*) FROM parquet.\`$OUT/landing/2026-11-02\`
-  UNION ALL SELECT 'rows', run_date, detector, count(*) FROM vigil.scores GROUP BY run_date, detector
-  UNION ALL SELECT 'ids', run_date, detector, count(DISTINCT row_index) FROM vigil.scores GROUP BY run_date, detector
-  UNION ALL SELECT 'metrics', run_date, detector, count(*) FROM vigil.metrics GROUP BY run_date, detector
+# snapshot of 2026-11-02 (the kill-during-write test below compares with it; the fault phases in between
+# never write that date): rows and score sum
+snapshot_sql() { echo "SELECT 'snap' AS k, '2026-11-02' AS d, '-' AS det, concat_ws(',', count(*), round(sum(score), 4)) AS v FROM vigil.scores WHERE run_date = '2026-11-02'"; }
+# Every check of the three runs in one query: the rerun's fingerprint, input rows per day, score rows and
+# distinct row ids per (date, detector), metric rows per (date, detector), the snapshot.
+CHECKS=$(sql "$(fp_sql "'2026-11-01'")
+  UNION ALL SELECT 'in', '2026-11-01', '-', cast(count(*) AS STRING) FROM parquet.\`$OUT/landing/2026-11-01\`
+  UNION ALL SELECT 'in', '2026-11-02', '-', cast(count(*) AS STRING) FROM parquet.\`$OUT/landing/2026-11-02\`
+  UNION ALL SELECT 'rows', run_date, detector, cast(count(*) AS STRING) FROM vigil.scores GROUP BY run_date, detector
+  UNION ALL SELECT 'ids', run_date, detector, cast(count(DISTINCT row_index) AS STRING) FROM vigil.scores GROUP BY run_date, detector
+  UNION ALL SELECT 'metrics', run_date, detector, cast(count(*) AS STRING) FROM vigil.metrics GROUP BY run_date, detector
+  UNION ALL $(snapshot_sql)
   ORDER BY 1, 2, 3")
 echo "$CHECKS"
 check() { echo "$CHECKS" | awk -F'|' -v k="$1" -v d="$2" -v det="$3" '{for (i = 2; i <= 5; i++) gsub(/ /, "", $i)} $2 == k && $3 == d && $4 == det {print $5}'; }
+GOT=$(fp_of "$CHECKS" 2026-11-01)
+[[ -n "$REF_DAY1" && "$GOT" == "$REF_DAY1" ]] || { echo "FAIL: a rerun with a lost worker changed the output: $GOT vs $REF_DAY1" >&2; exit 1; }
 N1=$(check in 2026-11-01 -); N2=$(check in 2026-11-02 -)
 echo "inputs: 2026-11-01 $N1 rows, 2026-11-02 $N2 rows"
 [[ -n $N1 && -n $N2 ]] || { echo "FAIL: vigil sql did not answer" >&2; exit 1; }
@@ -85,19 +95,21 @@ echo "standalone cluster test: OK"
 
 # --- Faults (reliability): a worker lost while training; the driver killed while training and while writing.
 # A worker (and its executor) SIGKILLed while the autoencoder trains: Spark re-runs the lost tasks on the
-# other executor; the trainer's rounds are deterministic, so the scores equal the fault-free run's.
+# other executor; the trainer's rounds are deterministic, so the scores equal the fault-free run's (the
+# autoencoder alone: PCA's training has no rounds to lose).
 FAULT="$WORK/warehouse-fault"
 rm -rf "$FAULT"; mkdir -p "$FAULT/landing"; cp -r "$OUT/landing/2026-11-01" "$FAULT/landing/"
-submit --output "$FAULT" --date 2026-11-01 --set "train.path=$OUT/train-sample" \
+submit --output "$FAULT" --date 2026-11-01 --detector ae --set "train.path=$OUT/train-sample" \
   > "$WORK/logs/fault-train.log" 2>&1 &
 SUB=$!
 wait_for_line "$WORK/logs/fault-train.log" "epoch 1/2 round 4/" 300
 kill_worker 2
 echo "worker 2 killed during training"
 wait "$SUB" || { tail -40 "$WORK/logs/fault-train.log"; echo "FAIL: the job did not survive a lost worker" >&2; exit 1; }
-GOT=$(fingerprint "$FAULT" "'2026-11-01'")
-echo "fault-free: $REF_DAY1"; echo "worker lost: $GOT"
-[[ "$GOT" == "$REF_DAY1" ]] || { echo "FAIL: a lost worker during training changed the output" >&2; exit 1; }
+GOT=$(fp_of "$(sql_at "$FAULT" "$(fp_sql "'2026-11-01'")")" 2026-11-01)
+AE_DAY1=$(echo "$REF_DAY1" | grep '^ae|')
+echo "fault-free: $AE_DAY1"; echo "worker lost: $GOT"
+[[ -n "$GOT" && "$GOT" == "$AE_DAY1" ]] || { echo "FAIL: a lost worker during training changed the output" >&2; exit 1; }
 start_worker 2; wait_workers 4
 
 # The driver SIGKILLed while the autoencoder retrains: nothing is registered, the current model stays.
@@ -117,8 +129,8 @@ echo "faults test: OK"
 # Kill the driver (SIGKILL) while it writes the score partition of a date that already has rows: the
 # previous rows must stay readable and unchanged, and a rerun must complete. The kill lands when the
 # first new data file of vigil.scores appears; if the commit won the race, try again (at most 3 times).
-snapshot() { sql "SELECT count(*) AS n, round(sum(score), 4) AS s FROM vigil.scores WHERE run_date = '2026-11-02'" | grep -E '^\|[0-9]'; }
-BEFORE=$(snapshot)
+BEFORE=$(check snap 2026-11-02 -)
+[[ -n "$BEFORE" ]] || { echo "FAIL: no snapshot of 2026-11-02" >&2; exit 1; }
 HINT="$OUT/catalog/scores/metadata/version-hint.text"
 killed_before_commit=0
 for attempt in 1 2 3; do
@@ -137,7 +149,7 @@ for attempt in 1 2 3; do
   echo "kill $attempt: the commit finished first; again"
 done
 [[ $killed_before_commit == 1 ]] || { echo "FAIL: could not kill the driver before its commit in 3 tries" >&2; exit 1; }
-AFTER=$(snapshot)
+AFTER=$(sql "$(snapshot_sql)" | tr -d ' ' | awk -F'|' '$2 == "snap" {print $5}')
 echo "before: $BEFORE   after the kill: $AFTER"
 [[ "$BEFORE" == "$AFTER" ]] || { echo "FAIL: the killed run changed run_date 2026-11-02" >&2; exit 1; }
 "$ROOT/deploy/vigil" nightly --conf "$ROOT/conf/nightly-kdd.conf" --output "$OUT" --detector pca --date 2026-11-02 \

@@ -117,20 +117,30 @@ public final class Detectors {
       throw new IllegalArgumentException("Unknown detector '" + name + "'; known: " + names() + ".");
     }
     AnomalyDetector<?, ?> detector = factory.get();
-    params.forEach((key, value) -> setFromText(detector, name, key, value));
-    return detector;
+    return setParams(detector, name, params);
+  }
+
+  /**
+   * {@code target} with {@code params} (param name → value as text) parsed by each param's type, checked and
+   * set; {@code name} is how errors call it (a detector's name, a config prefix).
+   */
+  public static <T extends org.apache.spark.ml.param.Params> T setParams(T target, String name,
+      Map<String, String> params) {
+    params.forEach((key, value) -> setFromText(target, name, key, value));
+    return target;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void setFromText(AnomalyDetector<?, ?> detector, String name, String key, String value) {
+  private static void setFromText(org.apache.spark.ml.param.Params detector, String name, String key,
+      String value) {
     if (RENAMED.containsKey(key) && !detector.hasParam(key)) {
       throw new IllegalArgumentException(String.format("%s.%s was renamed: set %s.%s instead.", name, key, name,
           RENAMED.get(key)));
     }
     if (!detector.hasParam(key)) {
       List<String> known = Arrays.stream(detector.params()).map(Param::name).sorted().toList();
-      throw new IllegalArgumentException(String.format("Detector '%s' has no parameter '%s'; it has %s.",
-          name, key, known));
+      throw new IllegalArgumentException(String.format("%s '%s' has no parameter '%s'; it has %s.",
+          detector instanceof AnomalyDetector ? "Detector" : "Stage", name, key, known));
     }
     Param param = detector.getParam(key);
     Object parsed;

@@ -99,11 +99,11 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
     SequenceWindows.Spec spec = windowSpec();
     int features = in.fieldIndex(getFeaturesCol());
     int context = markerIndex(in, marker);
-    boolean mean = getWindowScore().equals("mean");
+    String rule = getWindowScore();
     Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
         .broadcast(network);
     Explaining explaining = topK > 0 ? new Explaining(topK, getFeatureNames()) : null;
-    MapPartitionsFunction<Row, Row> scorer = windowScorer(shared, in, spec, features, context, width, mean, explaining);
+    MapPartitionsFunction<Row, Row> scorer = windowScorer(shared, in, spec, features, context, width, rule, explaining);
     if (chunks <= 1) {
       return SequenceWindows.sortedForWindows(rows, spec, marker).mapPartitions(scorer, Encoders.row(out));
     }
@@ -130,21 +130,24 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
 
   /** The partition function of windowed scoring (static: a closure must not capture the model). */
   private static MapPartitionsFunction<Row, Row> windowScorer(Broadcast<byte[]> shared, StructType in,
-      SequenceWindows.Spec spec, int features, int context, int width, boolean mean, Explaining explaining) {
+      SequenceWindows.Spec spec, int features, int context, int width, String rule, Explaining explaining) {
     return it -> {
       Nd4jArrays.setUpTask();
       MultiLayerNetwork net = BatchScoring.restored(shared, Nd4jArrays::fromBytes);
       return SequenceWindows.flatMapSegments(SequenceWindows.segments(it, in, spec),
-          segment -> scoreSegment(net, segment, features, context, width, spec, mean, explaining));
+          segment -> scoreSegment(net, segment, features, context, width, spec, rule, explaining));
     };
   }
 
   /**
-   * Scores a segment's windows in batches; returns its rows, each with its windows' max or mean score
-   * (and, when explaining, that score's split over the features and the top names).
+   * Scores a segment's windows in batches; returns its rows, each with the score its windows give it by
+   * {@code rule} (max, mean or last: {@link WindowParams#windowScore}) and, when explaining, that score's
+   * split over the features and the top names.
    */
   private static List<Row> scoreSegment(MultiLayerNetwork net, List<Row> segment, int features, int context,
-      int width, SequenceWindows.Spec spec, boolean mean, Explaining explaining) {
+      int width, SequenceWindows.Spec spec, String rule, Explaining explaining) {
+    boolean mean = rule.equals("mean");
+    boolean last = rule.equals("last");
     List<Row> out = new ArrayList<>(segment.size());
     int n = segment.size();
     boolean[] history = new boolean[n]; // rows that only fill windows (contextCol): never emitted
@@ -184,6 +187,16 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
       for (int i = 0; i < batch.size(); i++) {
         int[] w = batch.get(i);
         double[] windowSplit = split == null ? null : featureSplit(scored.contributions(), i, size, width);
+        if (last) {
+          // the window's score goes to the row it ends at; spread to the rows after it below
+          int end = w[0] + w[1] - 1;
+          best[end] = scores[i];
+          count[end] = 1;
+          if (split != null) {
+            split[end] = windowSplit;
+          }
+          continue;
+        }
         for (int r = w[0]; r < w[0] + w[1]; r++) {
           if (split != null && (mean || scores[i] > best[r])) {
             for (int j = 0; j < width; j++) {
@@ -195,6 +208,9 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
           count[r]++;
         }
       }
+    }
+    if (last) {
+      spreadToLaterRows(best, count, split);
     }
     for (int r = 0; r < n; r++) {
       if (history[r]) {
@@ -218,6 +234,32 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
       out.add(RowFactory.create(values));
     }
     return out;
+  }
+
+  /**
+   * windowScore = last: the rows that end no window (count 0) take the score (and split) of the latest
+   * window ending before them; those before the first window's end take the first window's.
+   */
+  private static void spreadToLaterRows(double[] best, int[] count, double[][] split) {
+    int first = 0;
+    while (first < best.length && count[first] == 0) {
+      first++;
+    }
+    if (first == best.length) {
+      return; // no window ends in the segment (every window of it holds only history rows)
+    }
+    int from = first;
+    for (int r = 0; r < best.length; r++) {
+      if (count[r] > 0) {
+        from = r;
+      } else {
+        best[r] = best[from];
+        count[r] = 1;
+        if (split != null) {
+          split[r] = split[from];
+        }
+      }
+    }
   }
 
   /**

@@ -283,9 +283,16 @@ public final class SequenceWindows implements Serializable {
     };
   }
 
-  /** Row scores: ({@code idCol}, {@code scoreCol}) = max or mean of the scores of the windows holding the row. */
+  /**
+   * Row scores: ({@code idCol}, {@code scoreCol}) = max or mean of the scores of the windows holding the row;
+   * for rule last, only the rows that end a window, with its score (the caller carries them forward in time).
+   */
   public static Dataset<Row> rowScores(Dataset<Row> scoredWindows, String idCol, String windowScoreCol,
       String scoreCol, String rule) {
+    if (rule.equals("last")) {
+      return scoredWindows.select(org.apache.spark.sql.functions.element_at(col(WINDOW_ROWS), -1).as(idCol),
+          col(windowScoreCol).as(scoreCol));
+    }
     Dataset<Row> perRow = scoredWindows.select(explode(col(WINDOW_ROWS)).as(idCol), col(windowScoreCol));
     Column agg = rule.equals("mean") ? mean(windowScoreCol) : max(windowScoreCol);
     return perRow.groupBy(idCol).agg(agg.as(scoreCol));

@@ -41,8 +41,10 @@ public interface WindowParams extends DetectorParams {
   }
 
   default Param<String> windowScore() {
-    return defineParam("windowScore", "max", () -> new Param<>(uid(), "windowScore", "a row's score from its"
-        + " windows' scores: max or mean", ParamValidators.inArray(new String[] {"max", "mean"})));
+    return defineParam("windowScore", "max", () -> new Param<>(uid(), "windowScore", "a row's score from the"
+        + " windows' scores: max or mean of the windows holding the row, or last = the score of the latest window"
+        + " ending at or before the row (causal: only the row and earlier rows; the rows before a series' first"
+        + " window ends take that window's score)", ParamValidators.inArray(new String[] {"max", "mean", "last"})));
   }
 
   default Param<String> contextCol() {

@@ -51,8 +51,22 @@ public class WindowedModel extends AnomalyModel<WindowedModel> implements Window
     for (String c : dataset.columns()) {
       out.add(org.apache.spark.sql.functions.col("`" + c + "`"));
     }
-    out.add(org.apache.spark.sql.functions.col("`" + getScoreCol() + "`"));
-    return dataset.toDF().join(perRow, getIdCol()).select(out.toArray(new org.apache.spark.sql.Column[0]));
+    if (!getWindowScore().equals("last")) {
+      out.add(org.apache.spark.sql.functions.col("`" + getScoreCol() + "`"));
+      return dataset.toDF().join(perRow, getIdCol()).select(out.toArray(new org.apache.spark.sql.Column[0]));
+    }
+    // last: a row that ends no window takes the score of the latest one ending before it (in its entity's
+    // time order), the rows before the first window's end the first window's
+    org.apache.spark.sql.expressions.WindowSpec inOrder = (getEntityCol().isEmpty()
+        ? org.apache.spark.sql.expressions.Window.orderBy(getOrderCol())
+        : org.apache.spark.sql.expressions.Window.partitionBy(getEntityCol()).orderBy(getOrderCol()));
+    org.apache.spark.sql.Column score = org.apache.spark.sql.functions.col("`" + getScoreCol() + "`");
+    out.add(org.apache.spark.sql.functions.coalesce(
+        org.apache.spark.sql.functions.last(score, true).over(inOrder.rowsBetween(Long.MIN_VALUE, 0)),
+        org.apache.spark.sql.functions.first(score, true).over(inOrder.rowsBetween(0, Long.MAX_VALUE)))
+        .as(getScoreCol()));
+    return dataset.toDF().join(perRow, dataset.toDF().col(getIdCol()).equalTo(perRow.col(getIdCol())), "left")
+        .drop(perRow.col(getIdCol())).select(out.toArray(new org.apache.spark.sql.Column[0]));
   }
 
   @Override

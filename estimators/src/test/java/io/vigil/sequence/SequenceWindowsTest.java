@@ -91,6 +91,8 @@ public class SequenceWindowsTest extends SparkTestBase {
     double auc = new AnomalyEvaluator().evaluate(scored);
     System.out.println("seq2seq windowed synthetic AUC " + auc);
     assertTrue(auc > 0.9, "AUC " + auc);
+    double causalAuc = assertLastIsCausal(model, model.windowScore());
+    assertTrue(causalAuc > 0.8, "AUC with windowScore last " + causalAuc);
     String path = dir.resolve("windowed").toString();
     model.write().save(path);
     SequenceModel loaded = SequenceModel.load(path);
@@ -108,6 +110,27 @@ public class SequenceWindowsTest extends SparkTestBase {
           .orElseThrow(), 1e-6);
       assertEquals(List.of("f0"), r.getList(2));
     }
+  }
+
+  /**
+   * windowScore = last is causal: {@code model} scores the series without and with the burst (they differ
+   * from t = 600 of series a on), and with last every earlier row's score is the same; with max (the
+   * windows ending up to windowLength - 1 rows later) some are not. Returns the AUC with last on the burst.
+   */
+  public static double assertLastIsCausal(io.vigil.core.AnomalyModel<?> model, org.apache.spark.ml.param.Param<String>
+      windowScore) {
+    Dataset<Row> clean = sines(false);
+    Dataset<Row> burst = sines(true);
+    java.util.function.BiFunction<String, Dataset<Row>, List<Row>> before = (rule, rows) -> model
+        .copy(new org.apache.spark.ml.param.ParamMap().put(windowScore, rule)).transform(rows)
+        .where("series = 'a' AND t < 600 * 60").orderBy("id").select("id", "score").collectAsList();
+    assertEquals(before.apply("last", clean), before.apply("last", burst), "last must not read later rows");
+    assertTrue(!before.apply("max", clean).equals(before.apply("max", burst)), "max reads later rows");
+    Dataset<Row> scored = model.copy(new org.apache.spark.ml.param.ParamMap().put(windowScore, "last"))
+        .transform(burst);
+    assertEquals(burst.count(), scored.count());
+    assertEquals(0, scored.where("score IS NULL").count());
+    return new AnomalyEvaluator().evaluate(scored);
   }
 
   @Test

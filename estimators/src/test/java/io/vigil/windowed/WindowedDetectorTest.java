@@ -43,6 +43,8 @@ class WindowedDetectorTest extends SparkTestBase {
       double rowAuc = new AnomalyEvaluator().evaluate(Detectors.create(d.getKey(), d.getKey().equals("pca")
           ? Map.of("k", "1") : Map.of()).fit(train).transform(test));
       assertTrue(auc > rowAuc + 0.1, d.getKey() + ": windows " + auc + " vs rows " + rowAuc);
+      double causalAuc = SequenceWindowsTest.assertLastIsCausal(model, ((WindowedModel) model).windowScore());
+      assertTrue(causalAuc > 0.8, d.getKey() + " with windowScore last: AUC " + causalAuc);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
 
 import io.vigil.datasets.NabData;
+import io.vigil.detectors.Detectors;
 import io.vigil.eval.AnomalyEvaluator;
 import io.vigil.eval.NabScore;
 import io.vigil.iforest.IsolationForestDetector;
@@ -15,6 +16,7 @@ import io.vigil.jobs.PrepareJob;
 import io.vigil.jobs.RunJob;
 import io.vigil.pca.PcaDetector;
 import io.vigil.sequence.SequenceDetector;
+import io.vigil.threshold.LikelihoodAlarm;
 import io.vigil.warehouse.Tables;
 import io.vigil.windowed.WindowedDetector;
 import java.io.IOException;
@@ -76,12 +78,13 @@ public final class NabSuite {
       seq.put("n_train", m.get("n_train"));
       seq.put("run_seconds", (System.nanoTime() - start) / 1e9);
       rows.add(seq);
+      rows.add(alarmRow(ctx, seq, seqScores, times, windows));
       for (String detector : ctx.config().has("nab.windowDetectors") ? ctx.config().getList("nab.windowDetectors")
           : List.of(PcaDetector.NAME, IsolationForestDetector.NAME)) {
         Map<String, String> withDetector = new LinkedHashMap<>(sets);
         withDetector.put("windowed.detector", detector);
-        rows.add(onWindows(JobContext.of(spark, JobConfig.load(conf, output, withDetector)), runDate, probation, times,
-            windows));
+        rows.addAll(onWindows(JobContext.of(spark, JobConfig.load(conf, output, withDetector)), runDate, probation,
+            times, windows));
       }
       for (String published : PUBLISHED) {
         rows.add(publishedRow(ctx.config().get("prepare.source"), published, s, windowsJson));
@@ -138,13 +141,41 @@ public final class NabSuite {
    * with {@code windowed.detector} set, trained on the probationary rows' windows and scored through the jobs;
    * the threshold from the training rows' scores (the config's strategy).
    */
-  static Map<String, Object> onWindows(JobContext ctx, String runDate, int probation, LocalDateTime[] times,
+  static List<Map<String, Object>> onWindows(JobContext ctx, String runDate, int probation, LocalDateTime[] times,
       List<NabScore.Window> windows) {
     Map<String, Object> m = RunJob.run(ctx, List.of(WindowedDetector.NAME), runDate, false).get(0);
     Dataset<Row> scores = Tables.read(ctx.spark(), ctx.warehouse().table(ctx.config().get("scores.table")))
         .where(col("run_date").equalTo(lit(runDate)).and(col("detector").equalTo(lit(WindowedDetector.NAME))));
-    return vigilRow(ctx.config().get("nab.series"), ctx.config().get("windowed.detector") + "-windows", scores,
-        (Double) m.get("threshold"), times, windows, probation);
+    Map<String, Object> row = vigilRow(ctx.config().get("nab.series"), ctx.config().get("windowed.detector")
+        + "-windows", scores, (Double) m.get("threshold"), times, windows, probation);
+    return List.of(row, alarmRow(ctx, row, scores, times, windows));
+  }
+
+  /**
+   * The same scores through the config's likelihood alarm ({@code alarm.*}: {@link LikelihoodAlarm}) instead of
+   * a fixed threshold: a detection is a row that raises an alarm. Nothing is fitted; each alarm reads only
+   * its row's and earlier rows' scores.
+   */
+  static Map<String, Object> alarmRow(JobContext ctx, Map<String, Object> thresholded, Dataset<Row> scored,
+      LocalDateTime[] times, List<NabScore.Window> windows) {
+    LikelihoodAlarm alarm = Detectors.setParams(new LikelihoodAlarm(), "alarm", ctx.config().withPrefix("alarm"));
+    double[] alarms = alarm.transform(scored)
+        .orderBy("row_index").select(alarm.getOrDefault(alarm.alarmCol())).collectAsList().stream()
+        .mapToDouble(r -> r.getInt(0)).toArray();
+    if (alarms.length != times.length) {
+      throw new IllegalStateException(String.format("%s alarms for a series of %d rows.", alarms.length,
+          times.length));
+    }
+    int probation = NabScore.probationaryRows(times.length);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("series", thresholded.get("series"));
+    r.put("detector", thresholded.get("detector") + "+alarm");
+    r.put("roc_auc", thresholded.get("roc_auc"));
+    r.put("threshold", Double.NaN);
+    r.put("flagged_rows", java.util.Arrays.stream(alarms, probation, alarms.length).filter(v -> v > 0.5).count());
+    putNabScores(r, times, alarms, windows, 0.5);
+    r.put("git_commit", BenchResults.gitCommit());
+    return r;
   }
 
   /** A published detector's per-row output rescored at NAB's threshold of each profile (thresholds.json). */

@@ -68,9 +68,11 @@ public final class VigilCli {
         + " metrics + drift", VigilCli::nightly));
     COMMANDS.put("bench", new Command("time train and score against same-run baselines; CSV/JSON/Markdown results",
         VigilCli::bench));
-    COMMANDS.put("sql", new Command("run a read-only SQL query over the warehouse tables",
-        (spark, a) -> SqlJob.run(spark, new Warehouse(a.output, spark.sparkContext().hadoopConfiguration()), a.query,
-            a.allowWrites).show(1000, false)));
+    COMMANDS.put("sql", new Command("run a read-only SQL query (or ';'-separated queries) over the warehouse tables",
+        (spark, a) -> SqlJob.runScript(spark, new Warehouse(a.output, spark.sparkContext().hadoopConfiguration()),
+            a.query, a.allowWrites).stream()
+            .filter(result -> result.schema().nonEmpty()) // a write's result has no columns to show
+            .forEach(result -> result.show(1000, false))));
     BENCH_SUITES.put("adbench", VigilCli::benchAdbench);
     BENCH_SUITES.put("adbench-semi", (spark, a) -> {
       AdbenchSemiSuite.run(spark, a.conf != null ? a.conf : a.confDir + "/adbench-semi.conf", a.output, a.sets,
@@ -373,7 +375,7 @@ public final class VigilCli {
       }
       if (command.equals("sql")) {
         this.<String>arg("QUERY", STRING).text("a SELECT over the warehouse tables: vigil.<table> (e.g. vigil.metrics) or"
-            + " the bare table name")
+            + " the bare table name; several statements separated by ';' run in order")
             .action((v, c) -> { c.query = v; return c; });
         opt("allow-writes", Read$.MODULE$.unitRead()).text("allow statements that change tables (INSERT, DELETE,"
             + " DROP, ...); without it only SELECT, WITH, SHOW, DESCRIBE and EXPLAIN run")

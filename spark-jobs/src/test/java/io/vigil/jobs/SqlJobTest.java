@@ -8,6 +8,8 @@ import io.vigil.testing.SparkTestBase;
 import io.vigil.warehouse.Warehouse;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,5 +31,27 @@ class SqlJobTest extends SparkTestBase {
     assertEquals(2L, SqlJob.run(spark, wh, "WITH a AS (SELECT explode(array(1, 2)) AS x) SELECT * FROM a").count());
     SqlJob.run(spark, wh, "CREATE OR REPLACE TEMPORARY VIEW allowed AS SELECT 7 AS v", true);
     assertEquals(7, SqlJob.run(spark, wh, "SELECT v FROM allowed").first().getInt(0));
+  }
+
+  @Test
+  void givenAScript_whenRun_thenItsStatementsRunInOrderAndEveryOneIsChecked() {
+    Warehouse wh = new Warehouse(dir.toString(), spark.sparkContext().hadoopConfiguration());
+    // ';' inside quotes, back-quoted names and comments does not end a statement
+    assertEquals(List.of("SELECT 'a;b' AS s", "SELECT `x;y` FROM (SELECT 1 AS `x;y`)", "-- c;d\nSELECT \"e\\\";f\""),
+        SqlJob.statements(" SELECT 'a;b' AS s; SELECT `x;y` FROM (SELECT 1 AS `x;y`);\n-- c;d\nSELECT \"e\\\";f\";;"));
+    List<Dataset<Row>> results = SqlJob.runScript(spark, wh, "CREATE OR REPLACE TEMPORARY VIEW s1 AS SELECT 3 AS v;"
+        + " CREATE OR REPLACE TEMPORARY VIEW s2 AS SELECT v + 1 AS v FROM s1; SELECT v FROM s2", true);
+    assertEquals(3, results.size());
+    assertEquals(4, results.get(2).first().getInt(0));
+    assertEquals(List.of(1, 2), SqlJob.runScript(spark, wh, "SELECT 1 AS a; -- the second\n SELECT 2 AS b", false).stream()
+        .map(r -> r.first().getInt(0)).toList());
+    // read-only: a write anywhere in the script stops it before its first statement runs
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SqlJob.runScript(spark, wh,
+        "CREATE OR REPLACE TEMPORARY VIEW s3 AS SELECT 1 AS v; SELECT 1", false));
+    assertTrue(e.getMessage().contains("read-only"), e.getMessage());
+    assertTrue(!spark.catalog().tableExists("s3"));
+    // one statement where one is expected
+    e = assertThrows(IllegalArgumentException.class, () -> SqlJob.run(spark, wh, "SELECT 1; SELECT 2", true));
+    assertTrue(e.getMessage().contains("one statement, got 2"), e.getMessage());
   }
 }
