@@ -40,6 +40,12 @@ class NabQualityTest extends io.vigil.testing.SparkTestBase {
     assertTrue((Double) seq.get("roc_auc") >= (Double) by.get("pca-windows").get("roc_auc"), rows.toString());
     assertEquals(2, seq.get("windows"));
     assertEquals(2, seq.get("windows_detected"), seq.toString());
+    // the likelihood alarm over the same (causal) scores: a handful of alarms, and a NAB score above numenta
+    // HTM's on this series (the nab-causal goal)
+    Map<String, Object> alarmed = by.get("seq2seq+alarm");
+    assertTrue((Long) alarmed.get("flagged_rows") <= 10, alarmed.toString());
+    assertTrue((Double) alarmed.get("nab_standard_raw") > (Double) by.get("numenta-published").get("nab_standard_raw"),
+        alarmed + " vs " + by.get("numenta-published"));
     assertEquals(-0.758599859273, (Double) by.get("numenta-published").get("nab_standard_raw"), 0.001);
     assertEquals(1.6577326504395065, (Double) by.get("ARTime-published").get("nab_standard_raw"), 0.001);
   }
