@@ -4,9 +4,12 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
@@ -138,21 +141,44 @@ public class LikelihoodAlarm extends Transformer implements DefaultParamsWritabl
     String entity = $(entityCol);
     WindowSpec inOrder = entity.isEmpty() ? Window.orderBy(col($(orderCol)))
         : Window.partitionBy(col(entity)).orderBy(col($(orderCol)));
-    Column score = col($(scoreCol)).cast(DataTypes.DoubleType);
+    WindowSpec upToHere = inOrder.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    String p = io.vigil.features.FeaturePipeline.TEMP_PREFIX + "alarm_";
     int longRows = getLongWindow();
-    Column longMean = avg(score).over(inOrder.rowsBetween(1 - longRows, 0));
-    Column longSd = stddev_samp(score).over(inOrder.rowsBetween(1 - longRows, 0));
+    // The long window's sum and sum of squares as differences of running sums: Spark recomputes a sliding
+    // frame's aggregate for every row (rows x longWindow work), a running sum and a lag are one pass.
+    Column score = col($(scoreCol)).cast(DataTypes.DoubleType);
+    Dataset<Row> sums = dataset.toDF()
+        .withColumn(p + "n", row_number().over(inOrder))
+        .withColumn(p + "s", sum(score).over(upToHere))
+        .withColumn(p + "q", sum(score.multiply(score)).over(upToHere));
+    Column k = least(col(p + "n"), lit(longRows)).cast(DataTypes.DoubleType);
+    Column windowSum = col(p + "s").minus(coalesce(lag(col(p + "s"), longRows).over(inOrder), lit(0.0)));
+    Column windowSquares = col(p + "q").minus(coalesce(lag(col(p + "q"), longRows).over(inOrder), lit(0.0)));
+    Column longMean = windowSum.divide(k);
+    // sample variance; rounding can leave a tiny negative for a constant score
+    Column longVar = greatest(lit(0.0), windowSquares.minus(windowSum.multiply(windowSum).divide(k))
+        .divide(k.minus(1)));
     Column shortMean = avg(score).over(inOrder.rowsBetween(1 - getShortWindow(), 0));
     String z = $(zCol);
-    String red = io.vigil.features.FeaturePipeline.TEMP_PREFIX + "alarm_red";
-    Dataset<Row> withZ = dataset.toDF()
-        .withColumn(z, when(longSd.gt(0), shortMean.minus(longMean).divide(longSd)).otherwise(lit(0.0)))
-        .withColumn(red, when(row_number().over(inOrder).geq(getMinRows()).and(col(z).geq(redZ())), 1).otherwise(0));
-    Column alarm = col(red).equalTo(1);
+    Dataset<Row> withZ = sums
+        .withColumn(p + "v", longVar)
+        .withColumn(z, when(col(p + "n").gt(1).and(col(p + "v").gt(0)),
+            shortMean.minus(longMean).divide(sqrt(col(p + "v")))).otherwise(lit(0.0)))
+        .withColumn(p + "red", when(col(p + "n").geq(getMinRows()).and(col(z).geq(redZ())), 1).otherwise(0));
+    Column alarm = col(p + "red").equalTo(1);
     if (getQuietRows() > 0) {
-      alarm = alarm.and(coalesce(max(col(red)).over(inOrder.rowsBetween(-getQuietRows(), -1)), lit(0)).equalTo(0));
+      // red rows among the quietRows before this one, again as a difference of running counts
+      Dataset<Row> counted = withZ.withColumn(p + "r", sum(col(p + "red")).over(upToHere));
+      Column before = coalesce(lag(col(p + "r"), 1).over(inOrder), lit(0L))
+          .minus(coalesce(lag(col(p + "r"), getQuietRows() + 1).over(inOrder), lit(0L)));
+      withZ = counted;
+      alarm = alarm.and(before.equalTo(0));
     }
-    return withZ.withColumn($(alarmCol), when(alarm, 1).otherwise(0)).drop(red);
+    Dataset<Row> out = withZ.withColumn($(alarmCol), when(alarm, 1).otherwise(0));
+    for (String temp : List.of("n", "s", "q", "v", "red", "r")) {
+      out = out.drop(p + temp);
+    }
+    return out;
   }
 
   @Override

@@ -63,7 +63,8 @@ public class WindowedModel extends AnomalyModel<WindowedModel> implements Window
     org.apache.spark.sql.Column score = org.apache.spark.sql.functions.col("`" + getScoreCol() + "`");
     out.add(org.apache.spark.sql.functions.coalesce(
         org.apache.spark.sql.functions.last(score, true).over(inOrder.rowsBetween(Long.MIN_VALUE, 0)),
-        org.apache.spark.sql.functions.first(score, true).over(inOrder.rowsBetween(0, Long.MAX_VALUE)))
+        // the whole entity's frame is one aggregate per entity (a frame from the row on is one per row)
+        org.apache.spark.sql.functions.first(score, true).over(inOrder.rowsBetween(Long.MIN_VALUE, Long.MAX_VALUE)))
         .as(getScoreCol()));
     return dataset.toDF().join(perRow, dataset.toDF().col(getIdCol()).equalTo(perRow.col(getIdCol())), "left")
         .drop(perRow.col(getIdCol())).select(out.toArray(new org.apache.spark.sql.Column[0]));

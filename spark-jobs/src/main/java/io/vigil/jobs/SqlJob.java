@@ -83,7 +83,7 @@ public final class SqlJob {
   }
 
   /**
-   * {@code script} cut at each ';' that is outside a quoted string, a back-quoted name and a comment;
+   * {@code script} cut at each ';' that is outside a quoted string, a back-quoted name and a -- comment;
    * blank statements dropped. Splitting at every ';' would cut {@code WHERE note = 'a;b'} in two.
    */
   static List<String> statements(String script) {
