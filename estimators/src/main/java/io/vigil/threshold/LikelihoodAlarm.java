@@ -174,11 +174,8 @@ public class LikelihoodAlarm extends Transformer implements DefaultParamsWritabl
       withZ = counted;
       alarm = alarm.and(before.equalTo(0));
     }
-    Dataset<Row> out = withZ.withColumn($(alarmCol), when(alarm, 1).otherwise(0));
-    for (String temp : List.of("n", "s", "q", "v", "red", "r")) {
-      out = out.drop(p + temp);
-    }
-    return out;
+    return withZ.withColumn($(alarmCol), when(alarm, 1).otherwise(0))
+        .drop(p + "n", p + "s", p + "q", p + "v", p + "red", p + "r");
   }
 
   @Override

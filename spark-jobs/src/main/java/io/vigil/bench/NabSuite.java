@@ -108,14 +108,26 @@ public final class NabSuite {
           ordered.size(), times.length));
     }
     double[] scores = ordered.stream().mapToDouble(r -> r.getDouble(1)).toArray();
+    return nabRow(series, detector, new AnomalyEvaluator().evaluate(scored.where(col("row_index").geq(probation))),
+        threshold, times, scores, windows, threshold);
+  }
+
+  /**
+   * A table row: {@code values} in row order, detections = values at or above the profile's threshold
+   * ({@code thresholds}: one per profile, or one for all; the first is the one shown and counted in
+   * flagged_rows, over the rows after the probationary period).
+   */
+  private static Map<String, Object> nabRow(String series, String detector, double rocAuc, double shownThreshold,
+      LocalDateTime[] times, double[] values, List<NabScore.Window> windows, double... thresholds) {
+    int probation = NabScore.probationaryRows(values.length);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("series", series);
     r.put("detector", detector);
-    r.put("roc_auc", new AnomalyEvaluator().evaluate(scored.where(col("row_index").geq(probation))));
-    r.put("threshold", threshold);
-    r.put("flagged_rows", java.util.Arrays.stream(scores, probation, scores.length).filter(v -> v >= threshold)
+    r.put("roc_auc", rocAuc);
+    r.put("threshold", shownThreshold);
+    r.put("flagged_rows", java.util.Arrays.stream(values, probation, values.length).filter(v -> v >= thresholds[0])
         .count());
-    putNabScores(r, times, scores, windows, threshold);
+    putNabScores(r, times, values, windows, thresholds);
     r.put("git_commit", BenchResults.gitCommit());
     return r;
   }
@@ -166,16 +178,8 @@ public final class NabSuite {
       throw new IllegalStateException(String.format("%s alarms for a series of %d rows.", alarms.length,
           times.length));
     }
-    int probation = NabScore.probationaryRows(times.length);
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("series", thresholded.get("series"));
-    r.put("detector", thresholded.get("detector") + "+alarm");
-    r.put("roc_auc", thresholded.get("roc_auc"));
-    r.put("threshold", Double.NaN);
-    r.put("flagged_rows", java.util.Arrays.stream(alarms, probation, alarms.length).filter(v -> v > 0.5).count());
-    putNabScores(r, times, alarms, windows, 0.5);
-    r.put("git_commit", BenchResults.gitCommit());
-    return r;
+    return nabRow((String) thresholded.get("series"), thresholded.get("detector") + "+alarm",
+        (Double) thresholded.get("roc_auc"), Double.NaN, times, alarms, windows, 0.5);
   }
 
   /** A published detector's per-row output rescored at NAB's threshold of each profile (thresholds.json). */
@@ -188,17 +192,8 @@ public final class NabSuite {
           .readTree(Path.of(nabDir, "results", "thresholds.json").toFile()).get(detector);
       double[] byProfile = NabScore.PROFILES.stream().mapToDouble(p -> thresholds.get(p.name()).get("threshold")
           .asDouble()).toArray();
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("series", series);
-      r.put("detector", detector + "-published");
-      r.put("roc_auc", Double.NaN);
-      r.put("threshold", byProfile[0]);
-      int probation = NabScore.probationaryRows(scores.length);
-      r.put("flagged_rows", java.util.Arrays.stream(scores, probation, scores.length).filter(v -> v >= byProfile[0])
-          .count());
-      putNabScores(r, times, scores, NabScore.windows(windowsJson, "realKnownCause/" + series + ".csv"), byProfile);
-      r.put("git_commit", BenchResults.gitCommit());
-      return r;
+      return nabRow(series, detector + "-published", Double.NaN, byProfile[0], times, scores,
+          NabScore.windows(windowsJson, "realKnownCause/" + series + ".csv"), byProfile);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read NAB's published results for " + detector + " on " + series, e);
     }
