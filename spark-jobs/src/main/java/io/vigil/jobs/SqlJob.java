@@ -44,7 +44,7 @@ public final class SqlJob {
     if (statements.size() != 1) {
       throw new IllegalArgumentException("vigil sql: expected one statement, got " + statements.size());
     }
-    return runScript(spark, warehouse, query, allowWrites).get(0);
+    return execute(spark, warehouse, statements).get(0);
   }
 
   /**
@@ -54,7 +54,11 @@ public final class SqlJob {
    */
   public static List<Dataset<Row>> runScript(SparkSession spark, Warehouse warehouse, String script,
       boolean allowWrites) {
-    List<String> statements = checked(script, allowWrites);
+    return execute(spark, warehouse, checked(script, allowWrites));
+  }
+
+  /** Runs checked {@code statements} in order over the warehouse's tables. */
+  private static List<Dataset<Row>> execute(SparkSession spark, Warehouse warehouse, List<String> statements) {
     registerTables(spark, warehouse);
     List<Dataset<Row>> results = new ArrayList<>();
     for (String body : statements) {
