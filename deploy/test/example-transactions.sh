@@ -11,9 +11,7 @@ CONF=conf/example-transactions.conf
 rm -rf "$OUT"
 
 deploy/vigil prepare --conf "$CONF" --output "$OUT"
-for d in 2026-03-29 2026-03-30 2026-03-31; do
-  deploy/vigil nightly --conf "$CONF" --output "$OUT" --date "$d"
-done
+deploy/vigil nightly --conf "$CONF" --output "$OUT" --date 2026-03-29 --until 2026-03-31
 deploy/vigil sql --output "$OUT" "SELECT run_date, detector, count(*) AS n_rows, count(DISTINCT txn_id) AS n_ids,
   round(avg(prediction), 4) AS share_flagged FROM vigil.transactions_scores GROUP BY run_date, detector
   ORDER BY run_date, detector" | tee "$OUT/scores-by-date.txt"

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # A real Spark cluster test (CI runs it): a standalone master and two workers as separate JVMs on
 # 127.0.0.1, started from the Spark jars Maven resolved (a SPARK_HOME of symlinks), then the fat jar
-# spark-submitted through deploy/spark-submit-vigil.sh: nightly for two dates and a rerun of the first (a worker
-# lost while it scores).
+# spark-submitted through deploy/spark-submit-vigil.sh: nightly for two dates, then a rerun of the second that
+# retrains the autoencoder (a drift alarm) and loses a worker while it trains and another after; a driver killed
+# while training, and one killed while writing.
 # Checks: score partitions with exactly the input row counts, no duplicate rows, one metric row per
-# (date, detector), a `vigil sql` query from a new JVM, and that both executors ran training tasks.
+# (date, detector), the rerun equal to the fault-free run, `vigil sql` queries from a new JVM, and that both
+# executors ran training tasks.
 # Needs: mvn -B -DskipTests package (the -all jar and target/classpath.txt). Usage:
 #   deploy/test/standalone-cluster.sh [WORKDIR]
 set -euo pipefail
@@ -19,62 +21,77 @@ cluster_start
 OUT="$WORK/warehouse"
 rm -rf "$OUT"
 prepare_inputs "$OUT"
-for d in 2026-11-01 2026-11-02; do
-  echo "nightly --date $d (cluster)"
-  submit --output "$OUT" --date "$d" > "$WORK/logs/nightly-$d.log" 2>&1 || { tail -50 "$WORK/logs/nightly-$d.log"; exit 1; }
-done
+# Both dates in one application (a backfill, --until), as two scheduled nights would run them: the first trains.
+echo "nightly --date 2026-11-01 --until 2026-11-02 (cluster)"
+submit --output "$OUT" --date 2026-11-01 --until 2026-11-02 > "$WORK/logs/nightly-2026-11-01-02.log" 2>&1 \
+  || { tail -50 "$WORK/logs/nightly-2026-11-01-02.log"; exit 1; }
 
 # Each `vigil sql` is a new JVM (seconds of CI), so the checks are rows of as few queries as can be: each
 # row is (kind, date, detector, value), all strings.
-fp_sql() { # dates (SQL list): rows and score checksums per (date, detector)
-  echo "SELECT 'fp' AS k, run_date AS d, detector AS det, concat_ws(',', count(*), round(sum(score), 5),
-    round(max(score), 5)) AS v FROM vigil.scores WHERE run_date IN ($1) GROUP BY run_date, detector"
+fp_sql() { # dates (SQL list), [time-travel clause], [kind, default fp]: rows and score checksums per (date, detector)
+  echo "SELECT '${3:-fp}' AS k, run_date AS d, detector AS det, concat_ws(',', count(*), round(sum(score), 5),
+    round(max(score), 5)) AS v FROM vigil.scores ${2:-} WHERE run_date IN ($1) GROUP BY run_date, detector"
 }
-fp_of() { # answer of a query with fp rows, date: that date's "detector|rows,sum,max" lines, blanks removed
-  # (Spark pads the columns to the widest value of the whole answer, which differs between queries)
-  echo "$1" | tr -d ' ' | awk -F'|' -v d="$2" '$2 == "fp" && $3 == d {print $4 "|" $5}'
+fp_of() { # answer of a query with fingerprint rows, date, [kind, default fp]: that date's "detector|rows,sum,max"
+  # lines, blanks removed (Spark pads the columns to the widest value of the whole answer)
+  echo "$1" | tr -d ' ' | awk -F'|' -v d="$2" -v k="${3:-fp}" '$2 == k && $3 == d {print $4 "|" $5}'
 }
 wait_for_line() { # file, fixed string, timeout seconds
   for _ in $(seq $(( $3 * 10 ))); do grep -qF "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
   echo "FAIL: '$2' did not appear in $1" >&2; tail -20 "$1" >&2; exit 1
 }
-REF_DAY1=$(fp_of "$(sql_at "$OUT" "$(fp_sql "'2026-11-01'")")" 2026-11-01)
-
-# The rerun of the first date, with a worker (and its executor) SIGKILLed while the autoencoder scores (models
-# reused): Spark re-runs the lost tasks; the partition is replaced, not appended to, and ends up equal.
-submit --output "$OUT" --date 2026-11-01 > "$WORK/logs/nightly-rerun-2026-11-01.log" 2>&1 &
-SUB=$!
-wait_for_line "$WORK/logs/nightly-rerun-2026-11-01.log" "reusing ae model" 300
+# The fault-free state after the two dates, for the rerun below to equal: Iceberg time travel to this moment in
+# the one checks query (a `vigil sql` JVM costs CI seconds; a snapshot read costs none).
+AFTER_DAYS=$(date -u '+%Y-%m-%d %H:%M:%S.%3N')
 sleep 1
+
+# A rerun of 2026-11-02 for the autoencoder, retrained because day 1 raised a drift alarm (drift.retrainOnAlarm;
+# KDD's attack days always do): worker 2 (and its executor) SIGKILLed while it trains, restarted, then worker 1
+# SIGKILLed while the new model scores. Spark re-runs the lost tasks; the trainer's rounds are deterministic, so
+# the rerun's rows equal the fault-free run's, and the partition is replaced, not appended to.
+submit --output "$OUT" --date 2026-11-02 --detector ae --set drift.retrainOnAlarm=true \
+  > "$WORK/logs/rerun-faults-2026-11-02.log" 2>&1 &
+SUB=$!
+wait_for_line "$WORK/logs/rerun-faults-2026-11-02.log" "training ae (drift alarm on 2026-11-01" 300
+wait_for_line "$WORK/logs/rerun-faults-2026-11-02.log" "epoch 1/2 round 4/" 300
 kill_worker 2
-echo "rerun of 2026-11-01: worker 2 killed during scoring"
-wait "$SUB" || { tail -40 "$WORK/logs/nightly-rerun-2026-11-01.log"; echo "FAIL: the rerun did not survive a lost worker" >&2; exit 1; }
+echo "rerun of 2026-11-02: worker 2 killed during training"
 start_worker 2; wait_workers 3
+wait_for_line "$WORK/logs/rerun-faults-2026-11-02.log" "epoch 2/2 round 7/7" 300
+sleep 2
+kill_worker 1
+echo "rerun of 2026-11-02: worker 1 killed after training (saving the model or scoring)"
+wait "$SUB" || { tail -40 "$WORK/logs/rerun-faults-2026-11-02.log"; echo "FAIL: the rerun did not survive lost workers" >&2; exit 1; }
+start_worker 1; wait_workers 4
 
 sql() { sql_at "$OUT" "$1"; }
-expect_rows() { # date, expected count
-  local got
-  got=$(sql "SELECT detector, count(*) AS n, count(DISTINCT row_index) AS ids FROM vigil.scores WHERE run_date = '$1' GROUP BY detector ORDER BY detector" | grep -E '^\|(ae|pca) ')
-  echo "$got"
-  [[ $(echo "$got" | grep -c "|$2 *|$2 *|") -eq 2 ]] || { echo "FAIL: run_date $1 should hold $2 rows per detector, no duplicates" >&2; exit 1; }
+# snapshot of 2026-11-02 (the kill-during-write test at the end compares with it; the driver-kill phase in
+# between writes no rows): rows and score sum
+snapshot_sql() { # [time-travel clause]
+  echo "SELECT 'snap' AS k, '2026-11-02' AS d, '-' AS det, concat_ws(',', count(*), round(sum(score), 4)) AS v FROM vigil.scores ${1:-} WHERE run_date = '2026-11-02'"
 }
-# snapshot of 2026-11-02 (the kill-during-write test below compares with it; the fault phases in between
-# never write that date): rows and score sum
-snapshot_sql() { echo "SELECT 'snap' AS k, '2026-11-02' AS d, '-' AS det, concat_ws(',', count(*), round(sum(score), 4)) AS v FROM vigil.scores WHERE run_date = '2026-11-02'"; }
-# Every check of the three runs in one query: the rerun's fingerprint, input rows per day, score rows and
-# distinct row ids per (date, detector), metric rows per (date, detector), the snapshot.
-CHECKS=$(sql "$(fp_sql "'2026-11-01'")
+# Every check of the three runs in one query: the fault-free fingerprint of 2026-11-02 (time travel) and the
+# rerun's, input rows per day, score rows and distinct row ids per (date, detector), metric rows per (date,
+# detector), the snapshot.
+CHECKS=$(sql "$(fp_sql "'2026-11-02'" "TIMESTAMP AS OF '$AFTER_DAYS'" ref)
+  UNION ALL $(fp_sql "'2026-11-02'")
   UNION ALL SELECT 'in', '2026-11-01', '-', cast(count(*) AS STRING) FROM parquet.\`$OUT/landing/2026-11-01\`
   UNION ALL SELECT 'in', '2026-11-02', '-', cast(count(*) AS STRING) FROM parquet.\`$OUT/landing/2026-11-02\`
   UNION ALL SELECT 'rows', run_date, detector, cast(count(*) AS STRING) FROM vigil.scores GROUP BY run_date, detector
   UNION ALL SELECT 'ids', run_date, detector, cast(count(DISTINCT row_index) AS STRING) FROM vigil.scores GROUP BY run_date, detector
   UNION ALL SELECT 'metrics', run_date, detector, cast(count(*) AS STRING) FROM vigil.metrics GROUP BY run_date, detector
+  UNION ALL SELECT 'later', '-', '-', cast(count(*) AS STRING) FROM vigil.scores.snapshots
+    WHERE committed_at > TIMESTAMP '$AFTER_DAYS'
   UNION ALL $(snapshot_sql)
   ORDER BY 1, 2, 3")
 echo "$CHECKS"
 check() { echo "$CHECKS" | awk -F'|' -v k="$1" -v d="$2" -v det="$3" '{for (i = 2; i <= 5; i++) gsub(/ /, "", $i)} $2 == k && $3 == d && $4 == det {print $5}'; }
-GOT=$(fp_of "$CHECKS" 2026-11-01)
-[[ -n "$REF_DAY1" && "$GOT" == "$REF_DAY1" ]] || { echo "FAIL: a rerun with a lost worker changed the output: $GOT vs $REF_DAY1" >&2; exit 1; }
+REF=$(fp_of "$CHECKS" 2026-11-02 ref); GOT=$(fp_of "$CHECKS" 2026-11-02)
+echo "fault-free: $REF"; echo "rerun with lost workers: $GOT"
+# the reference is an older snapshot than the rerun's rows: the rerun committed after it
+[[ "$(check later - -)" -ge 1 ]] || { echo "FAIL: no commit after the fault-free runs: the rerun wrote nothing" >&2; exit 1; }
+[[ $(echo "$REF" | grep -c '^ae|') == 1 && "$GOT" == "$REF" ]] \
+  || { echo "FAIL: a rerun with lost workers changed the output: $GOT vs $REF" >&2; exit 1; }
 N1=$(check in 2026-11-01 -); N2=$(check in 2026-11-02 -)
 echo "inputs: 2026-11-01 $N1 rows, 2026-11-02 $N2 rows"
 [[ -n $N1 && -n $N2 ]] || { echo "FAIL: vigil sql did not answer" >&2; exit 1; }
@@ -91,26 +108,7 @@ done
 EXECS=$(cat "$WORK"/work/worker*/app-*/*/stderr | grep -o "Vigil training worker: .* on executor [0-9]*" | grep -o "executor [0-9]*" | sort -u)
 echo "training workers ran on: $(echo "$EXECS" | tr '\n' ' ')"
 [[ $(echo "$EXECS" | grep -c executor) -ge 2 ]] || { echo "FAIL: training did not use both executors" >&2; exit 1; }
-echo "standalone cluster test: OK"
-
-# --- Faults (reliability): a worker lost while training; the driver killed while training and while writing.
-# A worker (and its executor) SIGKILLed while the autoencoder trains: Spark re-runs the lost tasks on the
-# other executor; the trainer's rounds are deterministic, so the scores equal the fault-free run's (the
-# autoencoder alone: PCA's training has no rounds to lose).
-FAULT="$WORK/warehouse-fault"
-rm -rf "$FAULT"; mkdir -p "$FAULT/landing"; cp -r "$OUT/landing/2026-11-01" "$FAULT/landing/"
-submit --output "$FAULT" --date 2026-11-01 --detector ae --set "train.path=$OUT/train-sample" \
-  > "$WORK/logs/fault-train.log" 2>&1 &
-SUB=$!
-wait_for_line "$WORK/logs/fault-train.log" "epoch 1/2 round 4/" 300
-kill_worker 2
-echo "worker 2 killed during training"
-wait "$SUB" || { tail -40 "$WORK/logs/fault-train.log"; echo "FAIL: the job did not survive a lost worker" >&2; exit 1; }
-GOT=$(fp_of "$(sql_at "$FAULT" "$(fp_sql "'2026-11-01'")")" 2026-11-01)
-AE_DAY1=$(echo "$REF_DAY1" | grep '^ae|')
-echo "fault-free: $AE_DAY1"; echo "worker lost: $GOT"
-[[ -n "$GOT" && "$GOT" == "$AE_DAY1" ]] || { echo "FAIL: a lost worker during training changed the output" >&2; exit 1; }
-start_worker 2; wait_workers 4
+echo "standalone cluster test: OK (two dates, a rerun that lost a worker while training and one after)"
 
 # The driver SIGKILLed while the autoencoder retrains: nothing is registered, the current model stays.
 AE_DIR="$OUT/models/kdd_nightly/ae"
@@ -149,10 +147,22 @@ for attempt in 1 2 3; do
   echo "kill $attempt: the commit finished first; again"
 done
 [[ $killed_before_commit == 1 ]] || { echo "FAIL: could not kill the driver before its commit in 3 tries" >&2; exit 1; }
-AFTER=$(sql "$(snapshot_sql)" | tr -d ' ' | awk -F'|' '$2 == "snap" {print $5}')
-echo "before: $BEFORE   after the kill: $AFTER"
-[[ "$BEFORE" == "$AFTER" ]] || { echo "FAIL: the killed run changed run_date 2026-11-02" >&2; exit 1; }
+KILLED_AT=$(date -u '+%Y-%m-%d %H:%M:%S.%3N')
+sleep 1
 "$ROOT/deploy/vigil" nightly --conf "$ROOT/conf/nightly-kdd.conf" --output "$OUT" --detector pca --date 2026-11-02 \
   > "$WORK/logs/rerun-after-kill.log" 2>&1 || { tail -30 "$WORK/logs/rerun-after-kill.log"; exit 1; }
-expect_rows 2026-11-02 "$N2"
+# One query: the table as the killed run left it (time travel) and the rows after the rerun.
+FINAL=$(sql "$(snapshot_sql "TIMESTAMP AS OF '$KILLED_AT'")
+  UNION ALL SELECT 'rows', run_date, detector, cast(count(*) AS STRING) FROM vigil.scores WHERE run_date = '2026-11-02' GROUP BY run_date, detector
+  UNION ALL SELECT 'ids', run_date, detector, cast(count(DISTINCT row_index) AS STRING) FROM vigil.scores WHERE run_date = '2026-11-02' GROUP BY run_date, detector
+  ORDER BY 1, 2, 3")
+echo "$FINAL"
+CHECKS=$FINAL
+AFTER=$(check snap 2026-11-02 -)
+echo "before: $BEFORE   after the kill: $AFTER"
+[[ "$BEFORE" == "$AFTER" ]] || { echo "FAIL: the killed run changed run_date 2026-11-02" >&2; exit 1; }
+for det in ae pca; do
+  [[ "$(check rows 2026-11-02 $det)" == "$N2" && "$(check ids 2026-11-02 $det)" == "$N2" ]] \
+    || { echo "FAIL: after the rerun, run_date 2026-11-02 should hold $N2 rows of $det, no duplicates" >&2; exit 1; }
+done
 echo "kill-during-write test: OK"

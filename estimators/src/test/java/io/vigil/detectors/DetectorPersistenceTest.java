@@ -62,6 +62,21 @@ class DetectorPersistenceTest extends SparkTestBase {
         : Map.of("numEstimators", "20"));
   }
 
+  /**
+   * One fit per detector on {@link #training()}, shared by the tests that only need a fitted model (save/load,
+   * copy, and the first of the two fits compared): fits are most of this class's time.
+   */
+  private static final Map<String, AnomalyModel<?>> FITTED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  static AnomalyModel<?> fitted(String name) {
+    return FITTED.computeIfAbsent(name, n -> quick(n).fit(training()));
+  }
+
+  /** {@link #data()} in two partitions: a seeded fit on it is reproducible. */
+  static Dataset<Row> training() {
+    return data().repartition(2);
+  }
+
   /** Low-rank rows with an id and a time (both a hash of the row: the same whatever the partitioning). */
   static Dataset<Row> data() {
     Dataset<Row> rows = SyntheticData.lowRank(spark, 200, 10, 4, 1, 3);
@@ -92,7 +107,7 @@ class DetectorPersistenceTest extends SparkTestBase {
   @MethodSource("names")
   void givenFittedModel_whenSavedAndLoaded_thenItScoresIdentically(String name) throws IOException {
     Dataset<Row> data = data();
-    AnomalyModel<?> model = quick(name).fit(data);
+    AnomalyModel<?> model = fitted(name);
     String path = dir.resolve(name + "-model").toString();
     model.write().save(path);
     AnomalyModel<?> loaded = (AnomalyModel<?>) DefaultParamsReader$.MODULE$.loadParamsInstance(path,
@@ -106,7 +121,7 @@ class DetectorPersistenceTest extends SparkTestBase {
   void givenDetectorAndModel_whenCopied_thenUidAndParamsAreKept(String name) {
     AnomalyDetector<?, ?> detector = quick(name);
     assertSameParams(detector, detector.copy(ParamMap.empty()));
-    AnomalyModel<?> model = detector.fit(data());
+    AnomalyModel<?> model = fitted(name);
     assertSameParams(model, model.copy(ParamMap.empty()));
     AnomalyDetector<?, ?> changed = detector.copy(ParamMap.empty().put(detector.contamination(), 0.2));
     assertEquals(0.2, changed.getContamination());
@@ -116,8 +131,8 @@ class DetectorPersistenceTest extends SparkTestBase {
   @ParameterizedTest
   @MethodSource("names")
   void givenSameSeedAndPartitions_whenFitTwice_thenIdenticalScores(String name) {
-    Dataset<Row> train = data().repartition(2);
-    double[] a = orderedScores(quick(name).fit(train).transform(train));
+    Dataset<Row> train = training();
+    double[] a = orderedScores(fitted(name).transform(train));
     double[] b = orderedScores(quick(name).fit(train).transform(train));
     assertArrayEquals(a, b, 0.0, name + " is seeded: the same rows in the same partitions give the same model");
   }

@@ -84,7 +84,8 @@ public class SequenceWindowsTest extends SparkTestBase {
         .setNumWorkers(2);
     SequenceModel model = detector.fit(sines(false));
     Dataset<Row> test = sines(true);
-    Dataset<Row> scored = model.transform(test);
+    // cached: the checks below read it six times, and each read would run the LSTM over every window again
+    Dataset<Row> scored = model.transform(test).cache();
     assertEquals(test.count(), scored.count());
     assertEquals(test.count(), scored.select("id").distinct().count());
     assertEquals(0, scored.where("score IS NULL").count());
@@ -127,7 +128,7 @@ public class SequenceWindowsTest extends SparkTestBase {
     assertEquals(before.apply("last", clean), before.apply("last", burst), "last must not read later rows");
     assertTrue(!before.apply("max", clean).equals(before.apply("max", burst)), "max reads later rows");
     Dataset<Row> scored = model.copy(new org.apache.spark.ml.param.ParamMap().put(windowScore, "last"))
-        .transform(burst);
+        .transform(burst).cache();
     assertEquals(burst.count(), scored.count());
     assertEquals(0, scored.where("score IS NULL").count());
     return new AnomalyEvaluator().evaluate(scored);

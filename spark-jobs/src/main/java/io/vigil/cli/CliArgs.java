@@ -11,6 +11,8 @@ final class CliArgs {
   String detector;
   String master;
   String date;
+  /** nightly: the last date of a backfill from {@link #date}, or null for one date. */
+  String until;
   String modelVersion;
   final Map<String, String> sets = new LinkedHashMap<>();
   int repeat = 3;

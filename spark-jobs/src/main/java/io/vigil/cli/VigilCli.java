@@ -153,11 +153,15 @@ public final class VigilCli {
 
   /** The job context of a command that reads a config; {@code ${run_date}} in it names the date's input. */
   private static JobContext context(SparkSession spark, CliArgs a) {
+    return context(spark, a, a.date);
+  }
+
+  private static JobContext context(SparkSession spark, CliArgs a, String runDate) {
     if (a.conf == null) {
       throw new IllegalArgumentException("--conf FILE is required.");
     }
     Map<String, String> sets = new java.util.LinkedHashMap<>(a.sets);
-    sets.putIfAbsent("run_date", a.date);
+    sets.putIfAbsent("run_date", runDate);
     return JobContext.of(spark, JobConfig.load(a.conf, a.output, sets));
   }
 
@@ -199,12 +203,22 @@ public final class VigilCli {
         RunReport.path(ctx.warehouse(), a.date, ctx.datasetKey()));
   }
 
+  /**
+   * One date, or with --until every date from --date to it in order in this one Spark session (a backfill: the
+   * same runs a scheduler would make night by night, without a JVM and model load per date). It stops at the first
+   * date that fails; the dates before it are committed, so a rerun can start from the failed one.
+   */
   private static void nightly(SparkSession spark, CliArgs a) {
-    JobContext ctx = context(spark, a);
-    List<Map<String, Object>> rows = NightlyJob.run(ctx, detectors(ctx, a), a.date);
-    System.out.println();
-    System.out.print(MetricTable.format(rows));
-    rows.forEach(r -> System.out.println(NightlyJob.summary(r)));
+    if (a.until != null && a.sets.containsKey("run_date")) {
+      throw new IllegalArgumentException("--until runs a range of dates: drop --set run_date (use --date).");
+    }
+    for (String date : NightlyJob.dates(a.date, a.until)) {
+      JobContext ctx = context(spark, a, date);
+      List<Map<String, Object>> rows = NightlyJob.run(ctx, detectors(ctx, a), date);
+      System.out.println();
+      System.out.print(MetricTable.format(rows));
+      rows.forEach(r -> System.out.println(NightlyJob.summary(r)));
+    }
   }
 
   private static void bench(SparkSession spark, CliArgs a) {
@@ -335,6 +349,12 @@ public final class VigilCli {
                 + " cannot template one); default today")
             .validate(v -> validDate(runDate(v)))
             .action((v, c) -> { c.date = runDate(v); return c; });
+      }
+      if (command.equals("nightly")) {
+        this.<String>opt("until", STRING).valueName("YYYY-MM-DD")
+            .text("backfill: run every date from --date through this one, in order, in one Spark session")
+            .validate(v -> validDate(runDate(v)))
+            .action((v, c) -> { c.until = runDate(v); return c; });
       }
       if (command.equals("score")) {
         this.<String>opt("model-version", STRING).valueName("VERSION")

@@ -52,6 +52,23 @@ public final class NightlyJob {
     return metrics;
   }
 
+  /** {@code from} alone when {@code until} is null, else every date from {@code from} through {@code until}. */
+  public static List<String> dates(String from, String until) {
+    if (until == null) {
+      return List.of(from);
+    }
+    LocalDate first = LocalDate.parse(from);
+    LocalDate last = LocalDate.parse(until);
+    if (last.isBefore(first)) {
+      throw new IllegalArgumentException(String.format("--until %s is before --date %s.", until, from));
+    }
+    List<String> dates = new ArrayList<>();
+    for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+      dates.add(d.toString());
+    }
+    return dates;
+  }
+
   /** Why the detector needs a new model before scoring {@code runDate}, or null to reuse the current one. */
   static String retrainReason(JobContext ctx, String detector, String runDate) {
     Warehouse wh = ctx.warehouse();

@@ -33,33 +33,50 @@ class NightlyJobTest extends SparkTestBase {
     return JobContext.of(spark, JobConfig.of("nightly-test", c));
   }
 
-  @Test
-  void givenTwoDatesAndARerun_whenNightly_thenExactRowCountsOneMetricRowEachAndTheModelIsReused() {
-    JobsEndToEndTest.write(dir, "train", JobsEndToEndTest.rows(600, 0, 1));
-    String day1 = JobsEndToEndTest.write(dir, "day1", JobsEndToEndTest.rows(300, 10, 5));
-    String day2 = JobsEndToEndTest.write(dir, "day2", JobsEndToEndTest.rows(200, 5, 6));
-    String out = dir.resolve("warehouse-nightly").toString();
+  /** The config as a file for the command line (its output comes from --output). */
+  private static String confFile(Map<String, String> config) throws java.io.IOException {
+    StringBuilder s = new StringBuilder();
+    config.forEach((k, v) -> s.append(k.equals("output") ? "" : k + " = " + v + "\n"));
+    return java.nio.file.Files.writeString(java.nio.file.Files.createTempFile(dir, "nightly", ".conf"), s).toString();
+  }
 
-    Map<String, Object> first = NightlyJob.run(ctx(config(out, day1)), List.of("pca"), "2026-11-01").get(0);
-    assertEquals(true, first.get("retrained"));
-    assertEquals("no model in the registry", first.get("retrain_reason"));
-    Map<String, Object> second = NightlyJob.run(ctx(config(out, day2)), List.of("pca"), "2026-11-02").get(0);
-    assertEquals(false, second.get("retrained"));
-    assertEquals(first.get("model_version"), second.get("model_version"));
-    NightlyJob.run(ctx(config(out, day1)), List.of("pca"), "2026-11-01"); // rerun of the first date
+  @Test
+  void givenTwoDatesBackfilledByOneCommandAndARerun_whenNightly_thenExactRowCountsOneMetricRowEachAndOneModel()
+      throws java.io.IOException {
+    JobsEndToEndTest.write(dir, "train", JobsEndToEndTest.rows(600, 0, 1));
+    String day1 = JobsEndToEndTest.write(dir, "landing/2026-11-01", JobsEndToEndTest.rows(300, 10, 5));
+    JobsEndToEndTest.write(dir, "landing/2026-11-02", JobsEndToEndTest.rows(200, 5, 6));
+    String out = dir.resolve("warehouse-nightly").toString();
+    String conf = confFile(config(out, dir.resolve("input/landing").toString() + "/${run_date}"));
+
+    // nightly --date D1 --until D2: both dates in order in one session, as two scheduled nights would run
+    assertEquals(0, io.vigil.cli.VigilCli.run(new String[] {"nightly", "--conf", conf, "--output", out, "--detector",
+        "pca", "--date", "2026-11-01", "--until", "2026-11-02"}));
+    Map<String, Object> rerun = NightlyJob.run(ctx(config(out, day1)), List.of("pca"), "2026-11-01").get(0);
+    assertEquals(false, rerun.get("retrained"));
+    assertEquals(1, NightlyJob.dates("2026-11-01", null).size());
+    assertEquals(List.of("2026-10-31", "2026-11-01"), NightlyJob.dates("2026-10-31", "2026-11-01"));
+    assertEquals(1, io.vigil.cli.VigilCli.run(new String[] {"nightly", "--conf", conf, "--output", out, "--date",
+        "2026-11-02", "--until", "2026-11-01"}), "--until before --date is refused");
 
     JobContext c = ctx(config(out, day1));
     List<Row> counts = SqlJob.run(spark, c.warehouse(), "SELECT run_date, count(*), count(DISTINCT id) FROM"
         + " synthetic_scores GROUP BY run_date ORDER BY run_date").collectAsList();
     assertEquals(List.of(RowFactory.create("2026-11-01", 310L, 310L), RowFactory.create("2026-11-02", 205L, 205L)),
         counts);
-    List<Row> metricRows = SqlJob.run(spark, c.warehouse(), "SELECT run_date, detector, n_test FROM metrics ORDER BY"
-        + " run_date").collectAsList();
-    assertEquals(List.of(RowFactory.create("2026-11-01", "pca", 310L), RowFactory.create("2026-11-02", "pca", 205L)),
-        metricRows);
-    double psi = (Double) second.get("psi");
+    // one metric row per date, both from the one model the first night trained
+    List<Row> metricRows = SqlJob.run(spark, c.warehouse(), "SELECT run_date, detector, n_test, model_version,"
+        + " retrained, psi, drift_alarm FROM metrics ORDER BY run_date").collectAsList();
+    assertEquals(2, metricRows.size(), metricRows.toString());
+    assertEquals(List.of("2026-11-01", "pca", 310L, rerun.get("model_version"), false),
+        List.of(metricRows.get(0).get(0), metricRows.get(0).get(1), metricRows.get(0).get(2), metricRows.get(0).get(3),
+            metricRows.get(0).get(4)));
+    assertEquals(List.of("2026-11-02", "pca", 205L, rerun.get("model_version"), false),
+        List.of(metricRows.get(1).get(0), metricRows.get(1).get(1), metricRows.get(1).get(2), metricRows.get(1).get(3),
+            metricRows.get(1).get(4)));
+    double psi = metricRows.get(1).getDouble(5);
     assertTrue(psi < 0.2, "same-distribution PSI " + psi);
-    assertFalse((Boolean) second.get("drift_alarm"));
+    assertFalse(metricRows.get(1).getBoolean(6));
   }
 
   @Test
