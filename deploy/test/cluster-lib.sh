@@ -2,8 +2,10 @@
 # 127.0.0.1 from the Spark jars Maven resolved, and helpers to submit Vigil and query its tables.
 # Needs ROOT (the checkout) and WORK (a scratch directory) set by the caller.
 
-JAR="$ROOT/spark-jobs/target/vigil-spark-jobs-0.1.0-SNAPSHOT-all.jar"
-CP_FILE="$ROOT/spark-jobs/target/classpath.txt"
+# VIGIL_JAR / VIGIL_CLASSPATH_FILE: a build to test instead of the checkout's (as deploy/vigil)
+JAR="${VIGIL_JAR:-$ROOT/spark-jobs/target/vigil-spark-jobs-0.1.0-SNAPSHOT-all.jar}"
+CP_FILE="${VIGIL_CLASSPATH_FILE:-$ROOT/spark-jobs/target/classpath.txt}"
+export VIGIL_JAR="$JAR" VIGIL_CLASSPATH_FILE="$CP_FILE" # the spark-submits and deploy/vigil run this build
 [[ -f "$JAR" && -f "$CP_FILE" ]] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
 OPENS=$(grep -o -- '--add-opens=[^ ]*' "$ROOT/deploy/vigil" | tr '\n' ' ')
 JFLAGS="-XX:+IgnoreUnrecognizedVMOptions -Djdk.reflect.useDirectMethodHandle=false $OPENS"
