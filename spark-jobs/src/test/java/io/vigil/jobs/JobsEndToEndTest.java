@@ -97,7 +97,12 @@ class JobsEndToEndTest extends SparkTestBase {
   }
 
   static Path confFile(Map<String, String> config) throws IOException {
-    Path f = Files.createTempFile(dir, "job", ".conf");
+    return confFile(dir, config);
+  }
+
+  /** {@code config} as a file under {@code base} for the command line (its output comes from --output). */
+  static Path confFile(Path base, Map<String, String> config) throws IOException {
+    Path f = Files.createTempFile(base, "job", ".conf");
     StringBuilder s = new StringBuilder();
     config.forEach((k, v) -> {
       if (!k.equals("output")) {

@@ -33,13 +33,6 @@ class NightlyJobTest extends SparkTestBase {
     return JobContext.of(spark, JobConfig.of("nightly-test", c));
   }
 
-  /** The config as a file for the command line (its output comes from --output). */
-  private static String confFile(Map<String, String> config) throws java.io.IOException {
-    StringBuilder s = new StringBuilder();
-    config.forEach((k, v) -> s.append(k.equals("output") ? "" : k + " = " + v + "\n"));
-    return java.nio.file.Files.writeString(java.nio.file.Files.createTempFile(dir, "nightly", ".conf"), s).toString();
-  }
-
   @Test
   void givenTwoDatesBackfilledByOneCommandAndARerun_whenNightly_thenExactRowCountsOneMetricRowEachAndOneModel()
       throws java.io.IOException {
@@ -47,7 +40,8 @@ class NightlyJobTest extends SparkTestBase {
     String day1 = JobsEndToEndTest.write(dir, "landing/2026-11-01", JobsEndToEndTest.rows(300, 10, 5));
     JobsEndToEndTest.write(dir, "landing/2026-11-02", JobsEndToEndTest.rows(200, 5, 6));
     String out = dir.resolve("warehouse-nightly").toString();
-    String conf = confFile(config(out, dir.resolve("input/landing").toString() + "/${run_date}"));
+    String conf = JobsEndToEndTest.confFile(dir, config(out, dir.resolve("input/landing").toString() + "/${run_date}"))
+        .toString();
 
     // nightly --date D1 --until D2: both dates in order in one session, as two scheduled nights would run
     assertEquals(0, io.vigil.cli.VigilCli.run(new String[] {"nightly", "--conf", conf, "--output", out, "--detector",
