@@ -8,7 +8,11 @@ CP_FILE="${VIGIL_CLASSPATH_FILE:-$ROOT/spark-jobs/target/classpath.txt}"
 export VIGIL_JAR="$JAR" VIGIL_CLASSPATH_FILE="$CP_FILE" # the spark-submits and deploy/vigil run this build
 [[ -f "$JAR" && -f "$CP_FILE" ]] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
 OPENS=$(grep -o -- '--add-opens=[^ ]*' "$ROOT/deploy/vigil" | tr '\n' ' ')
-JFLAGS="-XX:+IgnoreUnrecognizedVMOptions -Djdk.reflect.useDirectMethodHandle=false $OPENS"
+# Every JVM of the test is short-lived and works on small inputs: C1 alone (no C2) halves their CPU, which five JVMs on
+# CI's two cores share (a JIT choice, not a behaviour one). Override with VIGIL_TEST_JIT.
+JIT="${VIGIL_TEST_JIT--XX:TieredStopAtLevel=1}"
+export JAVA_OPTS="${JAVA_OPTS:-} $JIT" # the local deploy/vigil runs (sql, the kill-during-write nightly)
+JFLAGS="-XX:+IgnoreUnrecognizedVMOptions -Djdk.reflect.useDirectMethodHandle=false $OPENS $JIT"
 declare -a WORKER_PIDS=() CLUSTER_PIDS=()
 
 # A SPARK_HOME of symlinks (workers build executor classpaths from $SPARK_HOME/jars) and a bin/spark-submit.
@@ -67,7 +71,7 @@ cluster_stop() { for p in "${CLUSTER_PIDS[@]}"; do pkill -9 -P "$p" 2>/dev/null 
 submit() {
   "$ROOT/deploy/spark-submit-vigil.sh" --master "spark://127.0.0.1:$PORT" --deploy-mode client \
     --conf spark.executor.cores=1 --conf spark.executor.memory=3g --conf spark.executor.memoryOverhead=1g \
-    --conf spark.cores.max=2 --conf spark.driver.memory=3g -- \
+    --conf spark.cores.max=2 --conf spark.driver.memory=3g --conf "spark.executor.extraJavaOptions=$JFLAGS" -- \
     nightly --conf "$ROOT/conf/nightly-kdd.conf" --set ae.epochs=2 --set ae.averagingFrequency=5 \
     --set 'train.path=${output}/train-sample' "$@"
 }
