@@ -38,12 +38,12 @@ public final class NightlyJob {
       String reason = retrainReason(ctx, detector, runDate);
       if (reason != null) {
         LOG.info("nightly {}: training {} ({})", runDate, detector, reason);
-        TrainJob.run(ctx, detector);
+        ScoreJob.run(ctx, TrainJob.run(ctx, detector), runDate);
       } else {
         LOG.info("nightly {}: reusing {} model {}", runDate, detector,
             ctx.warehouse().currentVersion(ctx.datasetKey(), detector));
+        ScoreJob.run(ctx, detector, runDate, null);
       }
-      ScoreJob.run(ctx, detector, runDate, null);
       Map<String, Object> m = EvaluateJob.run(ctx, detector, runDate, reason != null);
       m.put("retrain_reason", reason == null ? "" : reason);
       metrics.add(m);

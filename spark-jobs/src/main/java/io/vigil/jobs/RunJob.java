@@ -20,8 +20,7 @@ public final class RunJob {
     }
     List<Map<String, Object>> metrics = new ArrayList<>();
     for (String detector : detectors) {
-      TrainJob.run(ctx, detector);
-      ScoreJob.run(ctx, detector, runDate, null);
+      ScoreJob.run(ctx, TrainJob.run(ctx, detector), runDate);
       metrics.add(EvaluateJob.run(ctx, detector, runDate));
     }
     RunReport.write(ctx.reportInputs(), runDate, detectors);

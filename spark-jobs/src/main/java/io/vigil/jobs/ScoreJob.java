@@ -46,15 +46,25 @@ public final class ScoreJob {
   private ScoreJob() {}
 
   public static ScoreInfo run(JobContext ctx, String detector, String runDate, String version) {
-    JobConfig c = ctx.config();
     Warehouse wh = ctx.warehouse();
     String modelVersion = version != null ? version : wh.currentVersion(ctx.datasetKey(), detector);
     String modelPath = wh.modelDir(ctx.datasetKey(), detector, modelVersion);
     if (!wh.exists(modelPath)) {
       throw new IllegalArgumentException("No model version " + modelVersion + " at " + modelPath + ".");
     }
+    return run(ctx, detector, runDate, modelVersion, PipelineModel.load(modelPath));
+  }
+
+  /** As {@link #run(JobContext, String, String, String)} with the model just trained ({@link TrainJob.Result}). */
+  public static ScoreInfo run(JobContext ctx, TrainJob.Result trained, String runDate) {
+    return run(ctx, trained.detector(), runDate, trained.version(), trained.model());
+  }
+
+  private static ScoreInfo run(JobContext ctx, String detector, String runDate, String modelVersion,
+      PipelineModel model) {
+    JobConfig c = ctx.config();
+    Warehouse wh = ctx.warehouse();
     ctx.describe("vigil-score-" + detector, "Vigil score " + detector + " " + modelVersion + " for " + runDate);
-    PipelineModel model = PipelineModel.load(modelPath);
     DetectorFacts detectorModel = DetectorFacts.of(model);
     String inputKey = Inputs.has(c, "score") ? "score" : "test";
     InputCheck.Result input = ctx.readChecked(inputKey);

@@ -28,8 +28,12 @@ public final class TrainJob {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainJob.class);
 
-  /** What a training run produced. */
-  public record Result(String detector, String version, String modelPath, ModelInfo info) {}
+  /**
+   * What a training run produced. {@code model} is the fitted pipeline as saved, for scoring right after training
+   * without reading it back (a pipeline's load is about twenty small Spark jobs; the persistence tests assert the
+   * loaded model scores exactly as this one).
+   */
+  public record Result(String detector, String version, String modelPath, ModelInfo info, PipelineModel model) {}
 
   /**
    * Pipeline settings a detector's config section may hold besides its params: {@code ensemble.tuneWeights}
@@ -97,7 +101,7 @@ public final class TrainJob {
     // The pointer moves last: a run that dies before this line leaves the previous current model.
     ctx.warehouse().setCurrentVersion(ctx.datasetKey(), detectorName, version);
     ctx.warehouse().pruneVersions(ctx.datasetKey(), detectorName, Integer.parseInt(c.get("registry.keep", "5")));
-    return new Result(detectorName, version, path, info);
+    return new Result(detectorName, version, path, info, model);
   }
 
   /** The run date the model is trained for: --date (run_date), else today (UTC). */
