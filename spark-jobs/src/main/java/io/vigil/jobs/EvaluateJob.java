@@ -112,8 +112,11 @@ public final class EvaluateJob {
     long n;
     long flagged;
     try {
-      n = scores.count();
-      flagged = scores.where(col("score").geq(threshold)).count();
+      // both counts in one pass (each Spark job costs the driver planning and scheduling, not only its rows)
+      Row counts = scores.agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.count(
+          org.apache.spark.sql.functions.when(col("score").geq(threshold), 1))).first();
+      n = counts.getLong(0);
+      flagged = counts.getLong(1);
       if (labelled) {
         summary = AnomalyEvaluator.summarize(scores, "score", ctx.labelCol(), threshold, 200, 50);
       } else if (n > 0) {
