@@ -8,11 +8,9 @@ CP_FILE="${VIGIL_CLASSPATH_FILE:-$ROOT/spark-jobs/target/classpath.txt}"
 export VIGIL_JAR="$JAR" VIGIL_CLASSPATH_FILE="$CP_FILE" # the spark-submits and deploy/vigil run this build
 [[ -f "$JAR" && -f "$CP_FILE" ]] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
 OPENS=$(grep -o -- '--add-opens=[^ ]*' "$ROOT/deploy/vigil" | tr '\n' ' ')
-# Every JVM of the test is short-lived and works on small inputs: C1 alone (no C2) halves their CPU, which five JVMs on
-# CI's two cores share (a JIT choice, not a behaviour one). Override with VIGIL_TEST_JIT.
-JIT="${VIGIL_TEST_JIT--XX:TieredStopAtLevel=1}"
-export JAVA_OPTS="${JAVA_OPTS:-} $JIT" # the local deploy/vigil runs (sql, the kill-during-write nightly)
-JFLAGS="-XX:+IgnoreUnrecognizedVMOptions -Djdk.reflect.useDirectMethodHandle=false $OPENS $JIT"
+# shellcheck source=deploy/test/short-jvm.sh
+source "$ROOT/deploy/test/short-jvm.sh" # C1 alone: the local deploy/vigil runs by JAVA_OPTS, the cluster's JVMs here
+JFLAGS="-XX:+IgnoreUnrecognizedVMOptions -Djdk.reflect.useDirectMethodHandle=false $OPENS $TEST_JIT"
 declare -a WORKER_PIDS=() CLUSTER_PIDS=()
 
 # A SPARK_HOME of symlinks (workers build executor classpaths from $SPARK_HOME/jars) and a bin/spark-submit.

@@ -8,9 +8,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 OUT="${1:-target/example-warehouse}"
 CONF=conf/example-transactions.conf
-# Short-lived JVMs on small inputs: C1 alone (no C2) halves their CPU on CI's two cores, beside the cluster test (a
-# JIT choice, not a behaviour one). Override with VIGIL_TEST_JIT.
-export JAVA_OPTS="${JAVA_OPTS:-} ${VIGIL_TEST_JIT--XX:TieredStopAtLevel=1}"
+# shellcheck source=deploy/test/short-jvm.sh
+source deploy/test/short-jvm.sh # C1 alone for the deploy/vigil JVMs (JAVA_OPTS)
 rm -rf "$OUT"
 
 deploy/vigil prepare --conf "$CONF" --output "$OUT"
