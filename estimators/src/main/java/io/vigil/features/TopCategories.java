@@ -31,8 +31,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The category cap of pipelines saved before {@link FeatureVectorizer} (which now caps as this stage did, in its
- * own pass); kept so that those pipelines load, score and count their 'other' rows. Caps a categorical column's width: each column keeps its {@code maxCategories} most frequent training
+ * Caps a categorical column's width: each column keeps its {@code maxCategories} most frequent training
  * values (ties broken by value); every other value, seen in training or not, becomes {@link #OTHER}, which
  * one-hot encoding then gives one shared slot. Nothing is dropped: {@link TopCategoriesModel#otherCounts}
  * counts, per column, the rows that went to the shared slot, for the run's metrics. Output columns are
@@ -69,6 +68,20 @@ public class TopCategories extends Estimator<TopCategories.TopCategoriesModel> i
 
   public TopCategories setInputCols(String... v) { set(inputCols, v); return this; }
   public TopCategories setMaxCategories(int v) { set(maxCategories, v); return this; }
+
+  /**
+   * Rows of {@code input} that {@code pipeline}'s category caps sent to the shared 'other' slot, per column
+   * (empty when the pipeline has no cap). One aggregate pass over the input.
+   */
+  public static Map<String, Long> otherCounts(org.apache.spark.ml.PipelineModel pipeline, Dataset<?> input) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (org.apache.spark.ml.Transformer stage : pipeline.stages()) {
+      if (stage instanceof TopCategoriesModel caps) {
+        out.putAll(caps.otherCounts(input));
+      }
+    }
+    return out;
+  }
 
   /** The column a capped category is written to. */
   public static String outputCol(String column) {

@@ -105,7 +105,7 @@ public final class ScoreJob {
     long quarantined = ctx.quarantine(inputKey, "score", runDate, input);
     ScoreInfo info = new ScoreInfo(ScoreInfo.FORMAT_VERSION, detector, modelVersion, runDate, Inputs.describe(c, inputKey),
         input.rows(), input.rejected(), input.invalidByColumn(), rows, quarantined,
-        rows == 0 ? Map.of() : io.vigil.features.FeatureVectorizerModel.otherCounts(model, input.valid()), table,
+        rows == 0 ? Map.of() : io.vigil.features.TopCategories.otherCounts(model, input.valid()), table,
         history == null ? 0 : detectorModel.historyRows());
     info.write(wh, wh.reportDir(runDate, ctx.datasetKey(), detector));
     return info;
