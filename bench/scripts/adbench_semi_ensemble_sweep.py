@@ -8,43 +8,28 @@ scikit-learn's algorithm (100 trees, 256 rows, seeds 0-4), not Vigil's code. Mem
 training scores, as EnsembleModel does. Run from the project root:
     python3 bench/scripts/adbench_semi_ensemble_sweep.py [SHARED_DATA_DIR]
 """
-import gzip
 import itertools
 import sys
 
 import numpy as np
-from scipy.stats import rankdata, skew
+from scipy.stats import skew
 
-SETS = ["cardio", "mammography", "pendigits", "satellite", "shuttle", "thyroid"]
+from adbench_semi_common import SETS, roc_auc, split
+
 DATA = sys.argv[1] if len(sys.argv) > 1 else "../shared/data"
 
-
-def roc_auc(y, s):
-    r = rankdata(s); n1 = y.sum(); n0 = len(y) - n1
-    return (r[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0)
-
-def split(name):
-    a = np.loadtxt(gzip.open(f"{DATA}/adbench/{name}.csv.gz", "rt"), delimiter=",", skiprows=1)
-    y = a[:, -1].astype(int); x = a[:, :-1]
-    normal = np.where(y == 0)[0]
-    train = np.zeros(len(y), bool); train[normal[: int(np.rint(len(normal) / 2))]] = True
-    mu = x[train].mean(0); sd = x[train].std(0); sd[sd == 0] = 1
-    return (x[train] - mu) / sd, (x[~train] - mu) / sd, y[~train]
 
 def sqd(a, b):
     return np.maximum((a**2).sum(1)[:, None] + (b**2).sum(1)[None, :] - 2 * a @ b.T, 0)
 
+def kth_distance(a, b, k):
+    """Each row of a: its distance to the k-th nearest row of b (k = 1 the nearest), in blocks of 2000 rows."""
+    return np.concatenate([np.sqrt(np.partition(sqd(a[i:i + 2000], b), k - 1, axis=1)[:, k - 1])
+                           for i in range(0, len(a), 2000)])
+
 def knn(xtr, xte, k=5):
-    out = []
-    for i in range(0, len(xte), 2000):
-        d = sqd(xte[i:i+2000], xtr)
-        out.append(np.sqrt(np.partition(d, k - 1, axis=1)[:, k - 1]))
-    te = np.concatenate(out)
-    out = []
-    for i in range(0, len(xtr), 2000):
-        d = sqd(xtr[i:i+2000], xtr)
-        out.append(np.sqrt(np.partition(d, k, axis=1)[:, k]))  # self left out
-    return np.concatenate(out), te
+    # a training row's own score leaves the row itself (its nearest, at 0) out
+    return kth_distance(xtr, xtr, k + 1), kth_distance(xte, xtr, k)
 
 def ecod(xtr, xte):
     n = len(xtr); floor = 1 / (n + 1)
@@ -123,16 +108,6 @@ def neigh(a, b, k, skip):
 def lof(xtr, xte, k):
     dtr, itr = neigh(xtr, xtr, k, 1)
     kd = dtr[:, -1]
-    reach = np.maximum(dtr, kd[itr]); lrd = 1 / (reach.mean(1) + 1e-10)
-    tr = (lrd[itr].mean(1)) / lrd
-    dte, ite = neigh(xte, xtr, k, 0)
-    reach = np.maximum(dte, kd[ite]); lrdq = 1 / (reach.mean(1) + 1e-10)
-    te = lrd[ite].mean(1) / lrdq
-    return tr, te
-
-def lof(xtr, xte, k):
-    dtr, itr = neigh(xtr, xtr, k, 1)
-    kd = dtr[:, -1]
     lrd = 1 / (np.maximum(dtr, kd[itr]).mean(1) + 1e-10)
     dte, ite = neigh(xte, xtr, k, 0)
     lrd_test = 1 / (np.maximum(dte, kd[ite]).mean(1) + 1e-10)
@@ -158,7 +133,7 @@ def report(title, results):
 
 S = {}
 for name in SETS:
-    xtr, xte, y = split(name)
+    xtr, xte, y = split(DATA, name)
     S[name] = {"y": y, "x": (xtr, xte), "knn": knn(xtr, xte), "ecod": ecod(xtr, xte), "pca": pca(xtr, xte),
                "lof20": lof(xtr, xte, 20)}
     for seed in range(5):

@@ -5,34 +5,13 @@ reconstruction (95% variance), probabilistic-PCA and shrunk-Mahalanobis rows wer
 detector's figures from bench --suite adbench-semi (equal to the second decimal). Run from the project root:
     python3 bench/scripts/adbench_semi_pca_sweep.py [SHARED_DATA_DIR]
 """
-import gzip
 import sys
 
 import numpy as np
-from scipy.stats import rankdata
 
-SETS = ["cardio", "mammography", "pendigits", "satellite", "shuttle", "thyroid"]
+from adbench_semi_common import SETS, roc_auc, split
+
 DATA = sys.argv[1] if len(sys.argv) > 1 else "../shared/data"
-
-
-def roc_auc(y, s):
-    r = rankdata(s)
-    n1 = y.sum()
-    n0 = len(y) - n1
-    return (r[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0)
-
-
-def split(name):
-    a = np.loadtxt(gzip.open(f"{DATA}/adbench/{name}.csv.gz", "rt"), delimiter=",", skiprows=1)
-    y = a[:, -1].astype(int)
-    x = a[:, :-1]
-    normal = np.where(y == 0)[0]
-    train = np.zeros(len(y), bool)
-    train[normal[: int(np.rint(len(normal) / 2))]] = True
-    mu = x[train].mean(0)
-    sd = x[train].std(0)
-    sd[sd == 0] = 1
-    return (x[train] - mu) / sd, (x[~train] - mu) / sd, y[~train]
 
 
 def forms(xtr, xte):
@@ -59,7 +38,7 @@ def forms(xtr, xte):
 
 rows = {}
 for name in SETS:
-    xtr, xte, yte = split(name)
+    xtr, xte, yte = split(DATA, name)
     for form, score in forms(xtr, xte).items():
         rows.setdefault(form, []).append(100 * roc_auc(yte, score))
 print("| score form | " + " | ".join(SETS) + " | mean |")
