@@ -34,13 +34,12 @@ public final class InputCheck {
   public static final String ERROR = "error";
   public static final String SKIP = "skip";
 
-  /** What the check found; {@code valid} is the input less any rejected rows. */
   /**
    * The checked input: {@code valid} rows to use, the counts, and {@code rejected} rows (skip policy;
    * empty otherwise) for a quarantine sample.
    */
   public record Result(Dataset<Row> valid, long rows, long rejected, Map<String, Long> invalidByColumn,
-      Dataset<Row> rejectedRows) {}
+      Dataset<Row> rejectedRows, Map<String, Long> validCounts) {}
 
   private InputCheck() {}
 
@@ -49,6 +48,16 @@ public final class InputCheck {
    */
   public static Result check(Dataset<Row> input, List<String> numericCols, List<String> categoricalCols,
       String policy, String what) {
+    return check(input, numericCols, categoricalCols, policy, what, Map.of());
+  }
+
+  /**
+   * As {@link #check(Dataset, List, List, String, String)}, also counting, among the valid rows, those where
+   * each of {@code countValid}'s conditions holds ({@link Result#validCounts}, same keys): counts a run
+   * reports about its rows (e.g. categories sent to the shared 'other' slot) in the check's pass, not another.
+   */
+  public static Result check(Dataset<Row> input, List<String> numericCols, List<String> categoricalCols,
+      String policy, String what, Map<String, Column> countValid) {
     if (!policy.equals(ERROR) && !policy.equals(SKIP)) {
       throw new IllegalArgumentException("input.invalid must be 'error' or 'skip', got '" + policy + "'.");
     }
@@ -62,8 +71,17 @@ public final class InputCheck {
       anyInvalid = anyInvalid.or(bad);
     }
     aggs.add(sum(when(anyInvalid, 1L).otherwise(0L)));
+    List<String> counted = new ArrayList<>(countValid.keySet());
+    for (String k : counted) {
+      aggs.add(sum(when(anyInvalid.unary_$bang().and(countValid.get(k)), 1L).otherwise(0L)));
+    }
     Row r = input.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
     long rows = r.getLong(0);
+    Map<String, Long> validCounts = new LinkedHashMap<>();
+    for (int i = 0; i < counted.size(); i++) {
+      int at = numericCols.size() + 2 + i;
+      validCounts.put(counted.get(i), r.isNullAt(at) ? 0L : r.getLong(at));
+    }
     Map<String, Long> byColumn = new LinkedHashMap<>();
     for (int i = 0; i < numericCols.size(); i++) {
       long bad = rows == 0 ? 0 : r.getLong(i + 1);
@@ -73,7 +91,7 @@ public final class InputCheck {
     }
     long rejected = rows == 0 ? 0 : r.getLong(numericCols.size() + 1);
     if (rejected == 0) {
-      return new Result(input, rows, 0, byColumn, input.limit(0));
+      return new Result(input, rows, 0, byColumn, input.limit(0), validCounts);
     }
     if (policy.equals(ERROR)) {
       StringBuilder detail = new StringBuilder();
@@ -85,7 +103,7 @@ public final class InputCheck {
           what, detail, rejected, rows));
     }
     return new Result(input.filter(anyInvalid.equalTo(lit(false))), rows, rejected, byColumn,
-        input.filter(anyInvalid));
+        input.filter(anyInvalid), validCounts);
   }
 
   /** The feature columns exist, are named once, and have usable types; errors name the column. */

@@ -5,22 +5,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.feature.MinMaxScaler;
-import org.apache.spark.ml.feature.OneHotEncoder;
-import org.apache.spark.ml.feature.SQLTransformer;
-import org.apache.spark.ml.feature.StandardScaler;
-import org.apache.spark.ml.feature.StringIndexer;
-import org.apache.spark.ml.feature.VectorAssembler;
 
 /**
- * The feature preparation stages that go in front of a detector in one Spark {@code Pipeline}:
+ * The feature preparation that goes in front of a detector in one Spark {@code Pipeline}:
  * optional log1p of heavy-tailed numeric columns, one-hot encoding of categorical columns, assembly
- * into one vector, and scaling. Every stage is fit on the rows the pipeline is fit on, so fitting the
+ * into one vector, and scaling ({@link FeatureVectorizer}, one stage). Every stage is fit on the rows the pipeline is fit on, so fitting the
  * pipeline on training rows only keeps validation and test data out of the scaler.
  *
  * <p>Unseen categories (and null categories) go to one extra "unknown" slot per column, kept at
  * scoring time and never an error: a new service name on the network is exactly what an anomaly
- * detector should see. A column's width is capped ({@link TopCategories}, {@code maxCategories}, default
+ * detector should see. A column's width is capped ({@code maxCategories}, default
  * {@value #DEFAULT_MAX_CATEGORIES}): values beyond its most frequent training ones share an 'other' slot.
  */
 public final class FeaturePipeline {
@@ -49,7 +43,7 @@ public final class FeaturePipeline {
 
   /**
    * @param maxCategories each categorical column keeps its most frequent training values up to this many; the
-   *     rest share one 'other' slot ({@link TopCategories}); 0 = every training value gets a slot
+   *     rest share one 'other' slot; 0 = every training value gets a slot
    */
   public FeaturePipeline(List<String> numericCols, List<String> categoricalCols, List<String> log1pCols,
       String scaler, String outputCol, int maxCategories) {
@@ -92,45 +86,15 @@ public final class FeaturePipeline {
     return categoricalCols;
   }
 
-  /** The stages, in order; the last one writes {@code outputCol}. */
+  /**
+   * The stages, in order; the last one writes {@code outputCol}. One {@link FeatureVectorizer} does every step
+   * (log1p, category caps, one-hot, assembly, scaling) in one pass; pipelines saved before it hold the
+   * equivalent chain of Spark ML stages and still load and score.
+   */
   public List<PipelineStage> stages() {
-    List<PipelineStage> stages = new ArrayList<>();
-    List<String> assembled = new ArrayList<>();
-    if (!log1pCols.isEmpty()) {
-      // log1p of max(x, 0): byte counts and durations span 8 orders of magnitude.
-      StringBuilder sql = new StringBuilder("SELECT *");
-      for (String c : log1pCols) {
-        sql.append(String.format(", log1p(greatest(CAST(`%s` AS DOUBLE), 0D)) AS `%slog_%s`", c, TEMP_PREFIX, c));
-      }
-      stages.add(new SQLTransformer().setStatement(sql.append(" FROM __THIS__").toString()));
-    }
-    for (String c : numericCols) {
-      assembled.add(log1pCols.contains(c) ? TEMP_PREFIX + "log_" + c : c);
-    }
-    if (!categoricalCols.isEmpty()) {
-      String[] in = categoricalCols.toArray(new String[0]);
-      if (maxCategories > 0) {
-        stages.add(new TopCategories().setInputCols(in).setMaxCategories(maxCategories));
-        in = categoricalCols.stream().map(TopCategories::outputCol).toArray(String[]::new);
-      }
-      String[] idx = categoricalCols.stream().map(c -> TEMP_PREFIX + "idx_" + c).toArray(String[]::new);
-      String[] hot = categoricalCols.stream().map(c -> TEMP_PREFIX + "hot_" + c).toArray(String[]::new);
-      // "keep" gives unseen and null categories index = number of labels, and the index column's
-      // metadata one extra value, so the encoder (dropLast = false) gives them their own slot.
-      stages.add(new StringIndexer().setInputCols(in).setOutputCols(idx).setHandleInvalid("keep"));
-      stages.add(new OneHotEncoder().setInputCols(idx).setOutputCols(hot).setDropLast(false));
-      assembled.addAll(List.of(hot));
-    }
-    String raw = scaler.equals(NONE) ? outputCol : TEMP_PREFIX + "raw_features";
-    // The jobs check for null/NaN/inf first and name the column; "error" here is the last guard.
-    stages.add(new VectorAssembler().setInputCols(assembled.toArray(new String[0])).setOutputCol(raw)
-        .setHandleInvalid("error"));
-    if (scaler.equals(STANDARD)) {
-      stages.add(new StandardScaler().setInputCol(raw).setOutputCol(outputCol).setWithMean(true).setWithStd(true));
-    } else if (scaler.equals(MINMAX)) {
-      stages.add(new MinMaxScaler().setInputCol(raw).setOutputCol(outputCol));
-    }
-    return stages;
+    return List.of(new FeatureVectorizer().setNumericCols(numericCols.toArray(new String[0]))
+        .setCategoricalCols(categoricalCols.toArray(new String[0])).setLog1pCols(log1pCols.toArray(new String[0]))
+        .setScaler(scaler).setMaxCategories(maxCategories).setOutputCol(outputCol));
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

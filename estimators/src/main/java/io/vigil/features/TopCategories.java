@@ -2,7 +2,6 @@ package io.vigil.features;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -31,7 +30,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Caps a categorical column's width: each column keeps its {@code maxCategories} most frequent training
+ * The category cap of pipelines saved before {@link FeatureVectorizer} (which now caps as this stage did, in its
+ * own pass); kept so that those pipelines load, score and count their 'other' rows. Caps a categorical column's width: each column keeps its {@code maxCategories} most frequent training
  * values (ties broken by value); every other value, seen in training or not, becomes {@link #OTHER}, which
  * one-hot encoding then gives one shared slot. Nothing is dropped: {@link TopCategoriesModel#otherCounts}
  * counts, per column, the rows that went to the shared slot, for the run's metrics. Output columns are
@@ -68,20 +68,6 @@ public class TopCategories extends Estimator<TopCategories.TopCategoriesModel> i
 
   public TopCategories setInputCols(String... v) { set(inputCols, v); return this; }
   public TopCategories setMaxCategories(int v) { set(maxCategories, v); return this; }
-
-  /**
-   * Rows of {@code input} that {@code pipeline}'s category caps sent to the shared 'other' slot, per column
-   * (empty when the pipeline has no cap). One aggregate pass over the input.
-   */
-  public static Map<String, Long> otherCounts(org.apache.spark.ml.PipelineModel pipeline, Dataset<?> input) {
-    Map<String, Long> out = new LinkedHashMap<>();
-    for (org.apache.spark.ml.Transformer stage : pipeline.stages()) {
-      if (stage instanceof TopCategoriesModel caps) {
-        out.putAll(caps.otherCounts(input));
-      }
-    }
-    return out;
-  }
 
   /** The column a capped category is written to. */
   public static String outputCol(String column) {
@@ -193,27 +179,16 @@ public class TopCategories extends Estimator<TopCategories.TopCategoriesModel> i
       return out;
     }
 
-    /**
-     * Rows of {@code dataset} whose value went to the shared 'other' slot, per column (one aggregate pass;
-     * only the columns whose training values outnumbered maxCategories can have any, and only those are read).
-     */
-    public Map<String, Long> otherCounts(Dataset<?> dataset) {
-      Map<String, List<String>> all = keptValues();
-      List<String> columns = new ArrayList<>();
-      List<Column> counts = new ArrayList<>();
-      for (Map.Entry<String, List<String>> e : all.entrySet()) {
-        columns.add(e.getKey());
-        counts.add(sum(when(capped(e.getKey(), e.getValue()).equalTo(OTHER), 1L).otherwise(0L)));
-      }
-      Map<String, Long> out = new LinkedHashMap<>();
-      if (columns.isEmpty()) {
-        return out;
-      }
-      Row r = dataset.agg(counts.get(0), counts.subList(1, counts.size()).toArray(new Column[0])).first();
-      for (int i = 0; i < columns.size(); i++) {
-        out.put(columns.get(i), r.isNullAt(i) ? 0L : r.getLong(i));
-      }
+    /** Per column, a condition that holds on the rows whose value goes to the shared 'other' slot. */
+    public Map<String, Column> otherConditions() {
+      Map<String, Column> out = new LinkedHashMap<>();
+      keptValues().forEach((c, values) -> out.put(c, capped(c, values).equalTo(OTHER)));
       return out;
+    }
+
+    /** Rows of {@code dataset} whose value went to the shared 'other' slot, per column (one aggregate pass). */
+    public Map<String, Long> otherCounts(Dataset<?> dataset) {
+      return FeatureVectorizerModel.countWhere(dataset, otherConditions());
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamPair;
@@ -146,9 +147,16 @@ class DetectorPersistenceTest extends SparkTestBase {
         fixture.resolve("model").toString(), spark.sparkContext());
     double[] expected = Arrays.stream(Files.readString(fixture.resolve("scores.txt")).trim().split("\n"))
         .mapToDouble(Double::parseDouble).toArray();
-    // The one-class SVM's fixture was scored in double when saved; it now scores by FLOAT matrix products.
-    double tolerance = name.equals("ocsvm") ? 1e-5 : 1e-9;
-    assertArrayEquals(expected, orderedScores(loaded.transform(data())), tolerance);
+    // The one-class SVM's fixture was scored in double when saved; it now scores by FLOAT matrix products. The
+    // BiGAN and the seq2seq network score through ND4J's FLOAT kernels, whose summation order depends on the CPU
+    // (AVX2 or AVX-512): a score differs in its last float bits from the machine that wrote the fixture
+    // (seen: 21.045049 vs 21.045048, 2e-8 relative), which says nothing about the format.
+    double relative = name.equals("ocsvm") ? 1e-5 : Set.of("bigan", "seq2seq").contains(name) ? 1e-6 : 1e-9;
+    double[] actual = orderedScores(loaded.transform(data()));
+    assertEquals(expected.length, actual.length, name);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], relative * Math.max(1.0, Math.abs(expected[i])), name + ", row " + i);
+    }
   }
 
   static Path fixtures() {

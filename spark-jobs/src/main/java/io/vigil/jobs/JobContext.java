@@ -5,6 +5,8 @@ import io.vigil.features.FeaturePipeline;
 import io.vigil.reports.RunReport;
 import io.vigil.warehouse.Quarantine;
 import io.vigil.warehouse.Warehouse;
+import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -109,11 +111,19 @@ public record JobContext(SparkSession spark, JobConfig config, Warehouse warehou
 
   /** Reads the input named by config key {@code key} and applies the input policy (input.invalid). */
   public InputCheck.Result readChecked(String key) {
+    return readChecked(key, Map.of());
+  }
+
+  /**
+   * As {@link #readChecked(String)}, also counting the valid rows where each of {@code countValid}'s conditions
+   * holds, in the check's own pass ({@link InputCheck.Result#validCounts}).
+   */
+  public InputCheck.Result readChecked(String key, Map<String, Column> countValid) {
     Dataset<Row> input = Inputs.read(spark, config, warehouse, key);
     FeaturePipeline features = featurePipeline();
     try {
       return InputCheck.check(input, features.numericCols(), features.categoricalCols(),
-          config.get("input.invalid", InputCheck.ERROR), "input " + Inputs.describe(config, key));
+          config.get("input.invalid", InputCheck.ERROR), "input " + Inputs.describe(config, key), countValid);
     } catch (IllegalArgumentException e) {
       if (input.isEmpty()) { // a CSV of a header alone reads as string columns: say what is really wrong
         throw new IllegalArgumentException("Input " + Inputs.describe(config, key) + " has no rows.", e);

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.vigil.data.InputCheck;
+import io.vigil.features.FeatureVectorizerModel;
 import io.vigil.pipeline.AnomalyPipeline;
 import io.vigil.pipeline.DetectorFacts;
 import io.vigil.warehouse.ScoreInfo;
@@ -67,7 +68,8 @@ public final class ScoreJob {
     ctx.describe("vigil-score-" + detector, "Vigil score " + detector + " " + modelVersion + " for " + runDate);
     DetectorFacts detectorModel = DetectorFacts.of(model);
     String inputKey = Inputs.has(c, "score") ? "score" : "test";
-    InputCheck.Result input = ctx.readChecked(inputKey);
+    // The rows the category caps send to the shared 'other' slot are counted in the input check's pass.
+    InputCheck.Result input = ctx.readChecked(inputKey, FeatureVectorizerModel.otherConditions(model));
     if (input.rows() == 0 && !c.get(inputKey + ".where", "").isBlank()) {
       // A filtered table with nothing for the date is a missing load, not an empty night: say so, write nothing.
       throw new IllegalArgumentException(String.format("%s.where matched no rows of %s; is the data for %s loaded?"
@@ -105,7 +107,7 @@ public final class ScoreJob {
     long quarantined = ctx.quarantine(inputKey, "score", runDate, input);
     ScoreInfo info = new ScoreInfo(ScoreInfo.FORMAT_VERSION, detector, modelVersion, runDate, Inputs.describe(c, inputKey),
         input.rows(), input.rejected(), input.invalidByColumn(), rows, quarantined,
-        rows == 0 ? Map.of() : io.vigil.features.TopCategories.otherCounts(model, input.valid()), table,
+        rows == 0 ? Map.of() : input.validCounts(), table,
         history == null ? 0 : detectorModel.historyRows());
     info.write(wh, wh.reportDir(runDate, ctx.datasetKey(), detector));
     return info;
