@@ -124,14 +124,12 @@ public final class FeatureLayout implements Serializable {
    */
   void fill(InternalRow row, int[] numericAt, NumericReader[] readers, int[] categoricalAt, double[] out) {
     for (int i = 0; i < numeric.length; i++) {
-      if (row.isNullAt(numericAt[i])) {
-        throw new IllegalArgumentException(String.format("Numeric feature column '%s' is null in a row to prepare:"
-            + " remove or fill such rows first (the jobs' input check, input.invalid, counts them).", numeric[i]));
-      }
-      double x = readers[i].read(row, numericAt[i]);
+      boolean isNull = row.isNullAt(numericAt[i]);
+      double x = isNull ? Double.NaN : readers[i].read(row, numericAt[i]);
       if (Double.isNaN(x)) {
-        throw new IllegalArgumentException(String.format("Numeric feature column '%s' is NaN in a row to prepare:"
-            + " remove or fill such rows first (the jobs' input check, input.invalid, counts them).", numeric[i]));
+        throw new IllegalArgumentException(String.format("Numeric feature column '%s' is %s in a row to prepare:"
+            + " remove or fill such rows first (the jobs' input check, input.invalid, counts them).", numeric[i],
+            isNull ? "null" : "NaN"));
       }
       if (log1p[i]) {
         // As the former SQL stage, log1p(greatest(x, 0D)): StrictMath is Spark SQL's log1p, and greatest keeps

@@ -89,12 +89,8 @@ public class FeatureVectorizer extends Estimator<FeatureVectorizerModel>
     for (int c = 0; c < categorical.length; c++) {
       label(layout, c, counts.getOrDefault(c, List.of()));
     }
-    int width = layout.width();
-    double[] mean = new double[width];
-    double[] std = new double[width];
-    double[] min = new double[width];
-    double[] max = new double[width];
-    scale(layout, FeaturePipeline.NONE, mean, std, min, max);
+    double[] unused = new double[layout.width()]; // 'none' reads no statistics
+    scale(layout, FeaturePipeline.NONE, unused, unused, unused, unused);
     if (!getScaler().equals(FeaturePipeline.NONE)) {
       String raw = FeaturePipeline.TEMP_PREFIX + "raw_features";
       FeatureVectorizerModel unscaled = new FeatureVectorizerModel(uid, layout);
@@ -102,12 +98,9 @@ public class FeatureVectorizer extends Estimator<FeatureVectorizerModel>
       unscaled.set(unscaled.scaler(), FeaturePipeline.NONE).set(unscaled.outputCol(), raw);
       Row stats = unscaled.transform(dataset).select(Summarizer.metrics("mean", "std", "min", "max")
           .summary(col(raw)).as("s")).select("s.mean", "s.std", "s.min", "s.max").first();
-      mean = ((Vector) stats.get(0)).toArray();
-      std = ((Vector) stats.get(1)).toArray();
-      min = ((Vector) stats.get(2)).toArray();
-      max = ((Vector) stats.get(3)).toArray();
+      scale(layout, getScaler(), ((Vector) stats.get(0)).toArray(), ((Vector) stats.get(1)).toArray(),
+          ((Vector) stats.get(2)).toArray(), ((Vector) stats.get(3)).toArray());
     }
-    scale(layout, getScaler(), mean, std, min, max);
     FeatureVectorizerModel model = new FeatureVectorizerModel(uid, layout);
     copyValues(model, ParamMap.empty());
     return model.setParent(this);

@@ -198,8 +198,8 @@ public class FeatureVectorizerModel extends Model<FeatureVectorizerModel>
     Map<String, Column> out = new LinkedHashMap<>();
     for (int c = 0; c < fitted.categorical.length; c++) {
       if (fitted.kept[c] != null) {
-        Column v = col("`" + fitted.categorical[c] + "`").cast("string");
-        out.put(fitted.categorical[c], v.isNotNull().and(v.isin((Object[]) fitted.kept[c]).unary_$bang()));
+        out.put(fitted.categorical[c], TopCategories.otherCondition(col("`" + fitted.categorical[c] + "`"),
+            fitted.kept[c]));
       }
     }
     return out;

@@ -69,6 +69,12 @@ public class TopCategories extends Estimator<TopCategories.TopCategoriesModel> i
   public TopCategories setInputCols(String... v) { set(inputCols, v); return this; }
   public TopCategories setMaxCategories(int v) { set(maxCategories, v); return this; }
 
+  /** True on the rows whose {@code value} goes to the shared 'other' slot: not null, and not a {@code kept} value. */
+  static Column otherCondition(Column value, Object[] kept) {
+    Column v = value.cast("string");
+    return v.isNotNull().and(v.isin(kept).unary_$bang());
+  }
+
   /** The column a capped category is written to. */
   public static String outputCol(String column) {
     return FeaturePipeline.TEMP_PREFIX + "top_" + column;
@@ -182,7 +188,7 @@ public class TopCategories extends Estimator<TopCategories.TopCategoriesModel> i
     /** Per column, a condition that holds on the rows whose value goes to the shared 'other' slot. */
     public Map<String, Column> otherConditions() {
       Map<String, Column> out = new LinkedHashMap<>();
-      keptValues().forEach((c, values) -> out.put(c, capped(c, values).equalTo(OTHER)));
+      keptValues().forEach((c, values) -> out.put(c, otherCondition(col(c), values.toArray())));
       return out;
     }
 
