@@ -64,12 +64,11 @@ public final class InputCheck {
     checkColumns(input, numericCols, categoricalCols, what);
     List<Column> aggs = new ArrayList<>();
     aggs.add(count(lit(1)));
-    Column anyInvalid = lit(false);
     for (String c : numericCols) {
-      Column bad = Schemas.notFinite(col(c));
-      aggs.add(sum(when(bad, 1L).otherwise(0L)));
-      anyInvalid = anyInvalid.or(bad);
+      aggs.add(sum(when(Schemas.notFinite(col(c)), 1L).otherwise(0L)));
     }
+    // Repeated in each count of countValid: it has to be small (Schemas.anyNotFinite says why).
+    Column anyInvalid = Schemas.anyNotFinite(numericCols);
     aggs.add(sum(when(anyInvalid, 1L).otherwise(0L)));
     List<String> counted = new ArrayList<>(countValid.keySet());
     for (String k : counted) {
