@@ -1,10 +1,8 @@
 package io.vigil.data;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -49,35 +47,22 @@ public final class InputCheck {
     }
   }
 
-  /** How the error {@link #failingOnInvalid} raises begins; {@link #explainFailure} looks for it. */
-  static final String INVALID_ROW = "Vigil input check: a row has a null, NaN or infinite numeric feature";
-
   private InputCheck() {}
 
   /**
-   * The error policy applied as the rows pass, for a job that reads its input once: the rows of {@code input}
-   * unchanged, except that an action meeting a row with a null, NaN or infinite numeric feature fails (Spark's
-   * {@code raise_error}), so that a table write over them aborts before it commits. A nightly score job thus reads
-   * its input once instead of twice. {@link #explainFailure} turns the failure into {@link #check}'s message,
-   * with the counts per column.
-   */
-  public static Dataset<Row> failingOnInvalid(Dataset<Row> input, List<String> numericCols) {
-    Column anyInvalid = Schemas.anyNotFinite(numericCols);
-    // A filter that keeps every row, or raises: Spark evaluates it for each row and cannot push it into the scan.
-    return input.where(coalesce(when(anyInvalid, raise_error(lit(INVALID_ROW))).cast("boolean"), lit(true)));
-  }
-
-  /**
    * The error {@link #check} (policy error) gives for {@code input} when {@code failure} is (caused by) the one
-   * {@link #failingOnInvalid} raised, else null: one more pass over the input, on the failing path only.
+   * feature preparation raises on a null, NaN or infinite numeric feature ({@link Schemas#NOT_FINITE_FEATURE}),
+   * else null. For a job that scores its input in one read and lets a bad row abort the write before its commit:
+   * the counts per column cost one more pass, on the failing path only.
    */
   public static IllegalArgumentException explainFailure(Throwable failure, Dataset<Row> input,
       List<String> numericCols, List<String> categoricalCols, String what) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t.getMessage() != null && t.getMessage().contains(INVALID_ROW)) {
+      if (t.getMessage() != null && t.getMessage().contains(Schemas.NOT_FINITE_FEATURE)) {
         try {
           check(input, numericCols, categoricalCols, ERROR, what);
         } catch (IllegalArgumentException counted) {
+          counted.addSuppressed(failure);
           return counted;
         }
         return new IllegalArgumentException("The " + what + " changed while it was read: a row with a null, NaN or"

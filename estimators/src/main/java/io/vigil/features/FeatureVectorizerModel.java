@@ -222,6 +222,15 @@ public class FeatureVectorizerModel extends Model<FeatureVectorizerModel>
     return out;
   }
 
+  /**
+   * True when {@code pipeline} prepares its features with a vectorizer, which fails on a row whose numeric feature
+   * is null, NaN or infinite ({@link io.vigil.core.Schemas#NOT_FINITE_FEATURE}); a pipeline saved before it (the
+   * former chain) lets an infinite value through.
+   */
+  public static boolean failsOnNotFinite(PipelineModel pipeline) {
+    return Arrays.stream(pipeline.stages()).anyMatch(stage -> stage instanceof FeatureVectorizerModel);
+  }
+
   /** Rows of {@code input} that {@code pipeline}'s category caps send to the shared 'other' slot, per column. */
   public static Map<String, Long> otherCounts(PipelineModel pipeline, Dataset<?> input) {
     return countWhere(input, otherConditions(pipeline));

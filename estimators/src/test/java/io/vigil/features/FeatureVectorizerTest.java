@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.core.Schemas;
 import io.vigil.testing.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,12 +169,15 @@ class FeatureVectorizerTest extends SparkTestBase {
         string.getMessage());
     FeatureVectorizerModel model = new FeatureVectorizer().setNumericCols("amount").fit(train);
     StructType nullable = new StructType().add("amount", DataTypes.DoubleType, true);
-    Dataset<Row> withNull = spark.createDataFrame(List.of(RowFactory.create((Object) null)), nullable);
-    Exception isNull = assertThrows(Exception.class, () -> model.transform(withNull).collect());
-    assertTrue(String.valueOf(rootMessage(isNull)).contains("'amount' is null"), rootMessage(isNull));
-    Dataset<Row> withNaN = spark.createDataFrame(List.of(RowFactory.create(Double.NaN)), nullable);
-    Exception isNaN = assertThrows(Exception.class, () -> model.transform(withNaN).collect());
-    assertTrue(String.valueOf(rootMessage(isNaN)).contains("'amount' is NaN"), rootMessage(isNaN));
+    // Each raises the error a one-read score job recognises (Schemas.NOT_FINITE_FEATURE), naming the column.
+    Object[][] bad = {{null, "null"}, {Double.NaN, "NaN"}, {Double.POSITIVE_INFINITY, "+Infinity"},
+        {Double.NEGATIVE_INFINITY, "-Infinity"}};
+    for (Object[] value : bad) {
+      Dataset<Row> one = spark.createDataFrame(List.of(RowFactory.create(value[0])), nullable);
+      String message = String.valueOf(rootMessage(assertThrows(Exception.class, () -> model.transform(one).collect())));
+      assertTrue(message.startsWith(Schemas.NOT_FINITE_FEATURE) && message.contains("'amount' is " + value[1]),
+          message);
+    }
     IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> new FeatureVectorizer()
         .setNumericCols("amount").fit(train.limit(0)));
     assertTrue(empty.getMessage().contains("no training rows"), empty.getMessage());

@@ -74,16 +74,18 @@ public final class ScoreJob {
     DetectorFacts detectorModel = DetectorFacts.of(model);
     String inputKey = Inputs.has(c, "score") ? "score" : "test";
     FeaturePipeline features = ctx.featurePipeline();
-    // Under the error policy (the default) the rows are checked as they are scored and a bad row aborts the write
-    // before its commit: one read of the input. Skip needs its counts (and the rejected rows) before the write.
-    boolean checkWhileScoring = ctx.invalidPolicy().equals(InputCheck.ERROR);
+    // Under the error policy (the default) the rows are checked as they are scored: the feature vectorizer fails
+    // on a null, NaN or infinite numeric feature, which aborts the write before its commit, so the input is read
+    // once. Skip needs its counts (and the rejected rows) before the write, and so does a model saved with the
+    // former feature chain, which lets an infinite value through.
+    boolean checkWhileScoring = ctx.invalidPolicy().equals(InputCheck.ERROR)
+        && FeatureVectorizerModel.failsOnNotFinite(model);
     Dataset<Row> read = checkWhileScoring ? ctx.readColumnsChecked(inputKey) : null;
     InputCheck.Result checked = checkWhileScoring ? null : ctx.readChecked(inputKey);
     if (checked != null && checked.rows() == 0) {
       requireRowsForWhere(c, inputKey, runDate);
     }
-    Dataset<Row> toScore = checkWhileScoring ? InputCheck.failingOnInvalid(read, features.numericCols())
-        : checked.valid();
+    Dataset<Row> toScore = checkWhileScoring ? read : checked.valid();
     List<String> inputCols = Arrays.asList(toScore.columns());
     for (String reserved : ADDED_COLUMNS) {
       if (inputCols.contains(reserved)) {
