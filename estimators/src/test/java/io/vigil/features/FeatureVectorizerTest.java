@@ -10,6 +10,7 @@ import io.vigil.testing.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -24,6 +25,7 @@ import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -127,6 +129,24 @@ class FeatureVectorizerTest extends SparkTestBase {
             + "raw_features";
         assertArrayEquals(names(former, namedBy), names(now, "features"), at);
         assertEquals(List.of(SCHEMA.fieldNames()).size() + 1, now.columns().length, "no intermediate columns");
+      }
+    }
+  }
+
+  @Test
+  void givenAnyValues_whenCompressed_thenTheVectorIsSparksCompressedOne() {
+    double[][] cases = {{}, {0.0}, {1.0}, {0.0, 0.0, 0.0, 0.0}, {-0.0, 0.0, 2.5, 0.0, 0.0, 0.0},
+        {1.0, 2.0, 0.0, 0.0}, {0.0, 0.0, 3.0, 0.0, 0.0}, {1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -4.0},
+        {1.0, 2.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0}};
+    for (double[] values : cases) {
+      Vector expected = Vectors.dense(values.clone()).compressed();
+      Vector actual = FeatureVectorizerModel.compressed(values.clone());
+      assertEquals(expected.getClass(), actual.getClass(), Arrays.toString(values));
+      assertEquals(expected, actual, Arrays.toString(values));
+      double[] e = expected.toArray();
+      double[] a = actual.toArray();
+      for (int i = 0; i < e.length; i++) {
+        assertEquals(Double.doubleToLongBits(e[i]), Double.doubleToLongBits(a[i]), Arrays.toString(values));
       }
     }
   }

@@ -142,8 +142,8 @@ public final class ScoreJob {
     }
     InputCheck.Result input = checked != null ? checked : InputCheck.Result.allValid(read, rows);
     long quarantined = ctx.quarantine(inputKey, "score", runDate, input);
-    ScoreInfo info = new ScoreInfo(ScoreInfo.FORMAT_VERSION, detector, modelVersion, runDate, Inputs.describe(c, inputKey),
-        input.rows(), input.rejected(), input.invalidByColumn(), rows, quarantined,
+    ScoreInfo info = new ScoreInfo(ScoreInfo.FORMAT_VERSION, detector, modelVersion, runDate,
+        Inputs.describe(c, inputKey), input.rows(), input.rejected(), input.invalidByColumn(), rows, quarantined,
         rows == 0 ? Map.of() : otherCounts, table, history == null ? 0 : detectorModel.historyRows());
     info.write(wh, wh.reportDir(runDate, ctx.datasetKey(), detector));
     return info;
