@@ -95,7 +95,7 @@ public final class TimingBench {
       }
       DetectorComparisons.Comparison compare = DetectorComparisons.BY_DETECTOR.get(name);
       if (compare != null) {
-        rows.add(compare.run(ctx, trainRows, fitted[0], stages, params, repeat));
+        rows.addAll(compare.run(ctx, trainRows, scoreInput, fitted[0], stages, params, repeat));
       }
     }
     trainRows.unpersist();
