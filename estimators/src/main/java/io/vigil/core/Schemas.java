@@ -81,6 +81,12 @@ public final class Schemas {
   }
 
   /**
+   * How the error begins that feature preparation raises on a numeric feature that is null, NaN or infinite: a job
+   * that checks its rows while it scores them recognises it (InputCheck.explainFailure).
+   */
+  public static final String NOT_FINITE_FEATURE = "A row to prepare has a null, NaN or infinite numeric feature";
+
+  /**
    * True where any of {@code columns} is null, NaN or infinite (after a cast to double), as one small expression:
    * x * 0 is 0 for a finite x, NaN for NaN and either infinity, and null for null, and a sum keeps the NaN or
    * the null. (An OR of {@link #notFinite} over many columns generates code too large for the JIT to compile:

@@ -39,25 +39,44 @@ public final class InputCheck {
    * empty otherwise) for a quarantine sample.
    */
   public record Result(Dataset<Row> valid, long rows, long rejected, Map<String, Long> invalidByColumn,
-      Dataset<Row> rejectedRows, Map<String, Long> validCounts) {}
+      Dataset<Row> rejectedRows) {
+
+    /** {@code rows} rows, every one valid (as counted by a job that checked them while it read them). */
+    public static Result allValid(Dataset<Row> input, long rows) {
+      return new Result(input, rows, 0, Map.of(), input.limit(0));
+    }
+  }
 
   private InputCheck() {}
+
+  /**
+   * The error {@link #check} (policy error) gives for {@code input} when {@code failure} is (caused by) the one
+   * feature preparation raises on a null, NaN or infinite numeric feature ({@link Schemas#NOT_FINITE_FEATURE}),
+   * else null. For a job that scores its input in one read and lets a bad row abort the write before its commit:
+   * the counts per column cost one more pass, on the failing path only.
+   */
+  public static IllegalArgumentException explainFailure(Throwable failure, Dataset<Row> input,
+      List<String> numericCols, List<String> categoricalCols, String what) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains(Schemas.NOT_FINITE_FEATURE)) {
+        try {
+          check(input, numericCols, categoricalCols, ERROR, what);
+        } catch (IllegalArgumentException counted) {
+          counted.addSuppressed(failure);
+          return counted;
+        }
+        return new IllegalArgumentException("The " + what + " changed while it was read: a row with a null, NaN or"
+            + " infinite numeric feature failed the run, and a second read found none.", failure);
+      }
+    }
+    return null;
+  }
 
   /**
    * @param what how to name the input in messages, e.g. {@code "training input warehouse/x"}
    */
   public static Result check(Dataset<Row> input, List<String> numericCols, List<String> categoricalCols,
       String policy, String what) {
-    return check(input, numericCols, categoricalCols, policy, what, Map.of());
-  }
-
-  /**
-   * As {@link #check(Dataset, List, List, String, String)}, also counting, among the valid rows, those where
-   * each of {@code countValid}'s conditions holds ({@link Result#validCounts}, same keys): counts a run
-   * reports about its rows (e.g. categories sent to the shared 'other' slot) in the check's pass, not another.
-   */
-  public static Result check(Dataset<Row> input, List<String> numericCols, List<String> categoricalCols,
-      String policy, String what, Map<String, Column> countValid) {
     if (!policy.equals(ERROR) && !policy.equals(SKIP)) {
       throw new IllegalArgumentException("input.invalid must be 'error' or 'skip', got '" + policy + "'.");
     }
@@ -67,20 +86,10 @@ public final class InputCheck {
     for (String c : numericCols) {
       aggs.add(sum(when(Schemas.notFinite(col(c)), 1L).otherwise(0L)));
     }
-    // Repeated in each count of countValid: it has to be small (Schemas.anyNotFinite says why).
     Column anyInvalid = Schemas.anyNotFinite(numericCols);
     aggs.add(sum(when(anyInvalid, 1L).otherwise(0L)));
-    List<String> counted = new ArrayList<>(countValid.keySet());
-    for (String k : counted) {
-      aggs.add(sum(when(anyInvalid.unary_$bang().and(countValid.get(k)), 1L).otherwise(0L)));
-    }
     Row r = input.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
     long rows = r.getLong(0);
-    Map<String, Long> validCounts = new LinkedHashMap<>();
-    for (int i = 0; i < counted.size(); i++) {
-      int at = numericCols.size() + 2 + i;
-      validCounts.put(counted.get(i), r.isNullAt(at) ? 0L : r.getLong(at));
-    }
     Map<String, Long> byColumn = new LinkedHashMap<>();
     for (int i = 0; i < numericCols.size(); i++) {
       long bad = rows == 0 ? 0 : r.getLong(i + 1);
@@ -90,7 +99,7 @@ public final class InputCheck {
     }
     long rejected = rows == 0 ? 0 : r.getLong(numericCols.size() + 1);
     if (rejected == 0) {
-      return new Result(input, rows, 0, byColumn, input.limit(0), validCounts);
+      return new Result(input, rows, 0, byColumn, input.limit(0));
     }
     if (policy.equals(ERROR)) {
       StringBuilder detail = new StringBuilder();
@@ -102,7 +111,7 @@ public final class InputCheck {
           what, detail, rejected, rows));
     }
     return new Result(input.filter(anyInvalid.equalTo(lit(false))), rows, rejected, byColumn,
-        input.filter(anyInvalid), validCounts);
+        input.filter(anyInvalid));
   }
 
   /** The feature columns exist, are named once, and have usable types; errors name the column. */

@@ -4,7 +4,9 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -245,8 +247,22 @@ public final class ParameterAveragingTrainer implements Serializable {
     return new float[][] {out[0], out[1], out[2], {windows[round].length}};
   }
 
-  /** The DL4J {@link MultiLayerNetwork} step: {@code fit} or {@code pretrainLayer} per minibatch, by mode. */
+  /**
+   * The DL4J {@link MultiLayerNetwork} step: {@code fit} or {@code pretrainLayer} per minibatch, by mode. For
+   * {@code fit} each executor thread builds its network once per configuration and keeps it across rounds (each
+   * round sets the shared parameters, optimiser state and step count into it) instead of parsing the
+   * configuration and initialising a network every round.
+   */
   private static final class NetworkStep implements WorkerStep {
+    /** This thread's networks by configuration JSON (the last few: a long-lived executor trains many models). */
+    private static final ThreadLocal<Map<String, MultiLayerNetwork>> LOCAL_NETWORKS = ThreadLocal.withInitial(
+        () -> new LinkedHashMap<>(4, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, MultiLayerNetwork> eldest) {
+            return size() > 4;
+          }
+        });
+
     private final String confJson;
     private final Mode mode;
     private final int channels;
@@ -271,13 +287,22 @@ public final class ParameterAveragingTrainer implements Serializable {
       return new String[] {"loss"};
     }
 
+    private static MultiLayerNetwork built(String confJson) {
+      MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(confJson));
+      net.init();
+      return net;
+    }
+
     @Override
     public float[][] fit(float[] params, float[] updater, List<float[]> rows, int batchSize, int iteration,
         long randomSeed) {
-      MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(confJson);
-      conf.setIterationCount(iteration); // Adam's bias correction continues from the global step
-      MultiLayerNetwork local = new MultiLayerNetwork(conf);
-      local.init(Nd4j.create(params, new long[] {1, params.length}, 'c').castTo(DataType.FLOAT), true);
+      // pretrainLayer fits through the layer's own updater, which the layer keeps from one fit to the next and
+      // the round cannot reset: a pretraining network is built afresh each round, as dl4j-spark does.
+      MultiLayerNetwork local = mode == Mode.PRETRAIN_FIRST_LAYER ? built(confJson)
+          : LOCAL_NETWORKS.get().computeIfAbsent(confJson, NetworkStep::built);
+      local.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c').castTo(DataType.FLOAT));
+      local.getLayerWiseConfigurations().setIterationCount(iteration); // Adam's bias correction: the global step
+      local.getLayerWiseConfigurations().setEpochCount(0);
       if (updater.length > 0) {
         local.getUpdater().setStateViewArray(local,
             Nd4j.create(updater, new long[] {1, updater.length}, 'c').castTo(DataType.FLOAT), false);

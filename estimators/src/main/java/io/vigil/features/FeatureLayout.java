@@ -1,5 +1,7 @@
 package io.vigil.features;
 
+import io.vigil.core.Schemas;
+
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
@@ -126,10 +128,10 @@ public final class FeatureLayout implements Serializable {
     for (int i = 0; i < numeric.length; i++) {
       boolean isNull = row.isNullAt(numericAt[i]);
       double x = isNull ? Double.NaN : readers[i].read(row, numericAt[i]);
-      if (Double.isNaN(x)) {
-        throw new IllegalArgumentException(String.format("Numeric feature column '%s' is %s in a row to prepare:"
-            + " remove or fill such rows first (the jobs' input check, input.invalid, counts them).", numeric[i],
-            isNull ? "null" : "NaN"));
+      if (!Double.isFinite(x)) {
+        throw new IllegalArgumentException(String.format("%s: column '%s' is %s. Remove or fill such rows first"
+            + " (the jobs' input check, input.invalid, counts them).", Schemas.NOT_FINITE_FEATURE, numeric[i],
+            isNull ? "null" : Double.isNaN(x) ? "NaN" : x > 0 ? "+Infinity" : "-Infinity"));
       }
       if (log1p[i]) {
         // As the former SQL stage, log1p(greatest(x, 0D)): StrictMath is Spark SQL's log1p, and greatest keeps

@@ -44,6 +44,12 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
     return n;
   }
 
+  /** Every member's support vectors, one after another (copies): e.g. to compare a scorer on the same vectors. */
+  public double[][] supportVectors() {
+    return java.util.Arrays.stream(members).flatMap(m -> java.util.Arrays.stream(m.vectors)).map(double[]::clone)
+        .toArray(double[][]::new);
+  }
+
   /** The kernel width actually used (resolved from 'scale' or 'auto' at fit time). */
   public double gammaValue() {
     return gammaValue;

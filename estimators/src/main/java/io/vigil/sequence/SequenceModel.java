@@ -73,10 +73,8 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
   protected Dataset<Row> score(Dataset<?> dataset) {
     int width = getNumFeatures();
     if (!windowed()) {
-      return BatchScoring.appendScores(dataset, network, getFeaturesCol(), getScoreCol(), width,
-          (net, x, explain) -> BatchScoring.reconstructionErrors(x,
-              net.output(ParameterAveragingTrainer.Mode.FIT_SEQUENCE.input(x, 1), false)
-                  .reshape('c', x.size(0), x.size(1)), explain),
+      return BatchScoring.appendScores(dataset, network, Reconstructor::restore, getFeaturesCol(), getScoreCol(),
+          width, (net, x, explain) -> BatchScoring.reconstructionErrors(x, net.reconstruct(x, 1), explain),
           getExplainTopK(), getFeatureNames());
     }
     // One pass: each entity's rows sorted in one partition, cut into segments and windows, the windows
@@ -112,6 +110,28 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
     return marker.equals(HALO) ? scored.drop(HALO) : scored;
   }
 
+  /**
+   * The network's reconstruction of a batch of sequences: computed in plain Java where {@link LstmScorer} can
+   * (the detector's own layer stack), else by DL4J. One per executor thread, restored from the broadcast bytes.
+   */
+  private record Reconstructor(MultiLayerNetwork net, LstmScorer plainJava) {
+    static Reconstructor restore(byte[] bytes) {
+      MultiLayerNetwork net = Nd4jArrays.fromBytes(bytes);
+      return new Reconstructor(net, LstmScorer.of(net));
+    }
+
+    /** {@code x}: one sequence per row, {@code channels} channel-major ({@code FIT_SEQUENCE}); same shape out. */
+    INDArray reconstruct(INDArray x, int channels) {
+      if (plainJava == null) {
+        return net.output(ParameterAveragingTrainer.Mode.FIT_SEQUENCE.input(x, channels), false)
+            .reshape('c', x.size(0), x.size(1));
+      }
+      int rows = (int) x.size(0);
+      int width = (int) x.size(1);
+      return Nd4jArrays.matrix(plainJava.reconstruct(x.dup('c').data().asFloat(), rows, width), rows, width);
+    }
+  }
+
   /** The index of the boolean history marker column, -1 when none is named. */
   private static int markerIndex(StructType in, String marker) {
     if (marker.isEmpty()) {
@@ -133,7 +153,7 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
       SequenceWindows.Spec spec, int features, int context, int width, String rule, Explaining explaining) {
     return it -> {
       Nd4jArrays.setUpTask();
-      MultiLayerNetwork net = BatchScoring.restored(shared, Nd4jArrays::fromBytes);
+      Reconstructor net = BatchScoring.restored(shared, Reconstructor::restore);
       return SequenceWindows.flatMapSegments(SequenceWindows.segments(it, in, spec),
           segment -> scoreSegment(net, segment, features, context, width, spec, rule, explaining));
     };
@@ -144,7 +164,7 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
    * {@code rule} (max, mean or last: {@link WindowParams#windowScore}) and, when explaining, that score's
    * split over the features and the top names.
    */
-  private static List<Row> scoreSegment(MultiLayerNetwork net, List<Row> segment, int features, int context,
+  private static List<Row> scoreSegment(Reconstructor net, List<Row> segment, int features, int context,
       int width, SequenceWindows.Spec spec, String rule, Explaining explaining) {
     boolean mean = rule.equals("mean");
     boolean last = rule.equals("last");
@@ -180,9 +200,7 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
         System.arraycopy(SequenceWindows.vector(segment, w[0], w[1], features, spec.length()), 0, flat, i * size, size);
       }
       INDArray x = Nd4jArrays.matrix(flat, batch.size(), size);
-      BatchScoring.Scores scored = BatchScoring.reconstructionErrors(x,
-          net.output(ParameterAveragingTrainer.Mode.FIT_SEQUENCE.input(x, width), false)
-              .reshape('c', x.size(0), x.size(1)), split != null);
+      BatchScoring.Scores scored = BatchScoring.reconstructionErrors(x, net.reconstruct(x, width), split != null);
       double[] scores = scored.scores();
       for (int i = 0; i < batch.size(); i++) {
         int[] w = batch.get(i);

@@ -1,16 +1,11 @@
 package io.vigil.vae;
 
+import io.vigil.dl4j.JavaActivation;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.layers.variational.GaussianReconstructionDistribution;
 import org.deeplearning4j.nn.layers.variational.VariationalAutoencoder;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationELU;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationLReLU;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
-import org.nd4j.linalg.activations.impl.ActivationSigmoid;
-import org.nd4j.linalg.activations.impl.ActivationTanH;
 
 /**
  * The VAE's score, -log p(x) of the Gaussian reconstruction averaged over {@code numSamples} draws of z,
@@ -29,43 +24,6 @@ import org.nd4j.linalg.activations.impl.ActivationTanH;
  * <p>Immutable once built; safe to share between threads.
  */
 final class VaeScorer {
-
-  /** Hidden activations DL4J's VAE layer can be configured with here (NeuralNetParams.activation). */
-  enum Activation {
-    TANH, RELU, SIGMOID, LEAKYRELU, ELU, IDENTITY;
-
-    static Activation of(IActivation a) {
-      if (a instanceof ActivationTanH) {
-        return TANH;
-      } else if (a instanceof ActivationReLU) {
-        return RELU;
-      } else if (a instanceof ActivationSigmoid) {
-        return SIGMOID;
-      } else if (a instanceof ActivationLReLU) {
-        return LEAKYRELU;
-      } else if (a instanceof ActivationELU) {
-        return ELU;
-      } else if (a instanceof ActivationIdentity) {
-        return IDENTITY;
-      }
-      throw new IllegalStateException("VAE scoring supports tanh, relu, sigmoid, leakyrelu, elu and identity"
-          + " activations, not " + a);
-    }
-
-    void applyInPlace(float[] v, int n) {
-      switch (this) {
-        // tanh through exp: Math.tanh is not a JIT intrinsic (45 ns a call here, against 7 ns for this), and a
-        // VAE row takes over a hundred; exact to double precision, and saturates to ±1 where exp overflows
-        case TANH -> { for (int i = 0; i < n; i++) { v[i] = (float) (1.0 - 2.0 / (Math.exp(2.0 * v[i]) + 1.0)); } }
-        case RELU -> { for (int i = 0; i < n; i++) { v[i] = Math.max(v[i], 0f); } }
-        case SIGMOID -> { for (int i = 0; i < n; i++) { v[i] = (float) (1.0 / (1.0 + Math.exp(-v[i]))); } }
-        // DL4J's defaults: leaky slope 0.01, ELU alpha 1
-        case LEAKYRELU -> { for (int i = 0; i < n; i++) { v[i] = v[i] >= 0f ? v[i] : 0.01f * v[i]; } }
-        case ELU -> { for (int i = 0; i < n; i++) { v[i] = v[i] >= 0f ? v[i] : (float) Math.expm1(v[i]); } }
-        case IDENTITY -> { }
-      }
-    }
-  }
 
   /** A dense layer: out = act(in · weights + bias), weights row-major [in][out]. */
   private record Dense(float[] weights, float[] bias, int in, int out) {
@@ -98,7 +56,7 @@ final class VaeScorer {
   private final Dense latentLogVariance;
   private final Dense[] decoder;
   private final Dense reconstruction;
-  private final Activation activation;
+  private final JavaActivation activation;
   private final int width;
   private final int latent;
   private final int widest;
@@ -116,7 +74,7 @@ final class VaeScorer {
       throw new IllegalStateException("VAE scoring expects VaeDetector's layer (identity p(z|x), Gaussian p(x|z)"
           + " with identity activation); got " + conf.getOutputDistribution());
     }
-    activation = Activation.of(conf.getActivationFn());
+    activation = JavaActivation.of(conf.getActivationFn());
     encoder = new Dense[conf.getEncoderLayerSizes().length];
     for (int i = 0; i < encoder.length; i++) {
       encoder[i] = Dense.of(vae, "e" + i + "W", "e" + i + "b");
@@ -214,7 +172,7 @@ final class VaeScorer {
     for (Dense layer : layers) {
       float[] next = current == a ? b : a;
       layer.apply(current, next);
-      activation.applyInPlace(next, layer.out());
+      activation.applyInPlace(next, 0, layer.out());
       current = next;
     }
     return current;

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.core.Schemas;
 import io.vigil.testing.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -23,6 +25,7 @@ import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -131,6 +134,24 @@ class FeatureVectorizerTest extends SparkTestBase {
   }
 
   @Test
+  void givenAnyValues_whenCompressed_thenTheVectorIsSparksCompressedOne() {
+    double[][] cases = {{}, {0.0}, {1.0}, {0.0, 0.0, 0.0, 0.0}, {-0.0, 0.0, 2.5, 0.0, 0.0, 0.0},
+        {1.0, 2.0, 0.0, 0.0}, {0.0, 0.0, 3.0, 0.0, 0.0}, {1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -4.0},
+        {1.0, 2.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0}};
+    for (double[] values : cases) {
+      Vector expected = Vectors.dense(values.clone()).compressed();
+      Vector actual = FeatureVectorizerModel.compressed(values.clone());
+      assertEquals(expected.getClass(), actual.getClass(), Arrays.toString(values));
+      assertEquals(expected, actual, Arrays.toString(values));
+      double[] e = expected.toArray();
+      double[] a = actual.toArray();
+      for (int i = 0; i < e.length; i++) {
+        assertEquals(Double.doubleToLongBits(e[i]), Double.doubleToLongBits(a[i]), Arrays.toString(values));
+      }
+    }
+  }
+
+  @Test
   void givenACap_whenCounted_thenOtherRowsMatchTheFormerStage() {
     Dataset<Row> train = rows(3, 2000, 40);
     Dataset<Row> scored = rows(4, 1000, 60);
@@ -168,12 +189,15 @@ class FeatureVectorizerTest extends SparkTestBase {
         string.getMessage());
     FeatureVectorizerModel model = new FeatureVectorizer().setNumericCols("amount").fit(train);
     StructType nullable = new StructType().add("amount", DataTypes.DoubleType, true);
-    Dataset<Row> withNull = spark.createDataFrame(List.of(RowFactory.create((Object) null)), nullable);
-    Exception isNull = assertThrows(Exception.class, () -> model.transform(withNull).collect());
-    assertTrue(String.valueOf(rootMessage(isNull)).contains("'amount' is null"), rootMessage(isNull));
-    Dataset<Row> withNaN = spark.createDataFrame(List.of(RowFactory.create(Double.NaN)), nullable);
-    Exception isNaN = assertThrows(Exception.class, () -> model.transform(withNaN).collect());
-    assertTrue(String.valueOf(rootMessage(isNaN)).contains("'amount' is NaN"), rootMessage(isNaN));
+    // Each raises the error a one-read score job recognises (Schemas.NOT_FINITE_FEATURE), naming the column.
+    Object[][] bad = {{null, "null"}, {Double.NaN, "NaN"}, {Double.POSITIVE_INFINITY, "+Infinity"},
+        {Double.NEGATIVE_INFINITY, "-Infinity"}};
+    for (Object[] value : bad) {
+      Dataset<Row> one = spark.createDataFrame(List.of(RowFactory.create(value[0])), nullable);
+      String message = String.valueOf(rootMessage(assertThrows(Exception.class, () -> model.transform(one).collect())));
+      assertTrue(message.startsWith(Schemas.NOT_FINITE_FEATURE) && message.contains("'amount' is " + value[1]),
+          message);
+    }
     IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> new FeatureVectorizer()
         .setNumericCols("amount").fit(train.limit(0)));
     assertTrue(empty.getMessage().contains("no training rows"), empty.getMessage());

@@ -1,5 +1,7 @@
 package io.vigil.bench;
 
+import static org.apache.spark.sql.functions.lit;
+
 import io.vigil.jobs.JobConfig;
 import io.vigil.jobs.JobContext;
 import io.vigil.jobs.PrepareJob;
@@ -13,6 +15,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * What every benchmark shares: prepared inputs, a result row (with its same-run baseline, the time it was
@@ -53,6 +57,43 @@ public final class BenchResults {
       Thread.currentThread().interrupt();
       return "unknown";
     }
+  }
+
+  /**
+   * A context that runs the jobs of {@code ctx}'s config on the Parquet rows at {@code inputPath} (score.path)
+   * with its warehouse at {@code output}: the score job a bench times reads exactly the rows its IO floor reads.
+   */
+  static JobContext scoringContext(JobContext ctx, String inputPath, String output) {
+    Map<String, String> raw = new LinkedHashMap<>(ctx.config().values());
+    raw.put("score.path", inputPath);
+    raw.remove("score.table");
+    raw.remove("score.where");
+    raw.put("output", output);
+    return JobContext.of(ctx.spark(), JobConfig.of(ctx.config().source(), raw));
+  }
+
+  /** The run date the benches score for: the config's run_date, else today (UTC). */
+  static String runDate(JobContext ctx) {
+    return ctx.config().get("run_date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+  }
+
+  /** What the score job's rows are timed against. */
+  static final String SCORE_FLOOR = "parquet read -> score table write with constant scores (IO floor)";
+
+  /**
+   * The IO floor of a score job: the Parquet rows at {@code inputPath} read and written, as one partition replace,
+   * into an Iceberg table with the score table's columns and partitioning, the scores constant. This is the
+   * score job without its input check and without scoring: what the job would cost at the speed of its IO.
+   */
+  static void scoreTableFloor(JobContext ctx, String inputPath, String table, String runDate) {
+    Dataset<Row> rows = ctx.spark().read().parquet(inputPath)
+        .withColumn("score", lit(0.0))
+        .withColumn("prediction", lit(0.0))
+        .withColumn("top_features", lit(null).cast("array<string>"))
+        .withColumn("detector", lit("io-floor"))
+        .withColumn("model_version", lit("io-floor"))
+        .withColumn("run_date", lit(runDate));
+    io.vigil.warehouse.Tables.replacePartitions(rows, table, List.of("run_date", "detector"), "bench IO floor", Map.of());
   }
 
   static double time(Runnable task) {

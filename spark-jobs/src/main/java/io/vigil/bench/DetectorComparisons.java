@@ -16,25 +16,94 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Each detector's own comparison in the timings, by detector name: the one-class SVM ensemble against one
- * fit on as many rows, the autoencoder trained by Vigil's parameter averaging against dl4j-spark's.
+ * Each detector's own comparisons in the timings, by detector name: the one-class SVM ensemble against one
+ * fit on as many rows, and its scoring against scikit-learn's on the same support vectors; the autoencoder
+ * trained by Vigil's parameter averaging against dl4j-spark's.
  */
 public final class DetectorComparisons {
 
   private DetectorComparisons() {}
 
-  /** One detector's extra comparison: a row beside its own same-run baseline. */
+  /** One detector's extra comparisons: rows, each beside its own same-run baseline. */
   @FunctionalInterface
   interface Comparison {
-    Map<String, Object> run(JobContext ctx, Dataset<Row> trainRows, PipelineModel fitted, List<PipelineStage> stages,
-        Map<String, String> params, int repeat);
+    List<Map<String, Object>> run(JobContext ctx, Dataset<Row> trainRows, String scoreInput, PipelineModel fitted,
+        List<PipelineStage> stages, Map<String, String> params, int repeat);
   }
 
   static final Map<String, Comparison> BY_DETECTOR = Map.of(
-      OneClassSvmDetector.NAME, (ctx, train, fitted, stages, params, repeat) ->
+      OneClassSvmDetector.NAME, (ctx, train, scoreInput, fitted, stages, params, repeat) -> List.of(
           ocsvmEnsembleVersusSingleFit(ctx, train, fitted, repeat),
-      io.vigil.autoencoder.AutoencoderDetector.NAME, (ctx, train, fitted, stages, params, repeat) ->
-          vigilVersusDl4jSparkTrainer(ctx, train, stages, params, repeat));
+          ocsvmScoringVersusScikitLearn(ctx, scoreInput, fitted, repeat)),
+      io.vigil.autoencoder.AutoencoderDetector.NAME, (ctx, train, scoreInput, fitted, stages, params, repeat) ->
+          List.of(vigilVersusDl4jSparkTrainer(ctx, train, stages, params, repeat)));
+
+  /** Rows of the scoring comparison with scikit-learn (it reads them from a CSV file). */
+  static final int SKLEARN_ROWS = 20_000;
+
+  /**
+   * The one-class SVM's scoring on one core against scikit-learn's OneClassSVM on one core, on the same
+   * {@link #SKLEARN_ROWS} prepared scoring rows and the same support vectors, kernel and width
+   * ({@code bench/scripts/sklearn_ocsvm_score.py}, run by {@code VIGIL_SKLEARN_PYTHON}, default
+   * {@code /usr/bin/python3}: Debian's python3-sklearn). Vigil's side is what a Spark task does: the rows
+   * cached, then scored in one partition (one task, one core) to Spark's no-op sink.
+   */
+  static Map<String, Object> ocsvmScoringVersusScikitLearn(JobContext ctx, String scoreInput, PipelineModel fitted,
+      int repeat) {
+    OneClassSvmModel model = (OneClassSvmModel) io.vigil.pipeline.AnomalyPipeline.detectorOf(fitted);
+    Dataset<Row> prepared = io.vigil.pipeline.AnomalyPipeline.featuresOf(fitted)
+        .transform(ctx.spark().read().parquet(scoreInput)).select(model.getFeaturesCol()).limit(SKLEARN_ROWS)
+        .coalesce(1).cache();
+    long n = prepared.count();
+    double vigil = BenchResults.median(repeat, () -> model.transform(prepared).select(model.getScoreCol())
+        .write().format("noop").mode(org.apache.spark.sql.SaveMode.Overwrite).save());
+    String python = System.getenv().getOrDefault("VIGIL_SKLEARN_PYTHON", "/usr/bin/python3");
+    Map<String, Object> sklearn;
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("vigil-sklearn");
+      java.nio.file.Path vectors = writeCsv(dir.resolve("support-vectors.csv"),
+          java.util.Arrays.asList(model.supportVectors()));
+      java.nio.file.Path rows = writeCsv(dir.resolve("rows.csv"), prepared.collectAsList().stream()
+          .map(r -> ((org.apache.spark.ml.linalg.Vector) r.get(0)).toArray()).toList());
+      Process p = new ProcessBuilder(python, "bench/scripts/sklearn_ocsvm_score.py", vectors.toString(),
+          rows.toString(), Double.toString(model.gammaValue()), Integer.toString(Math.max(1, repeat)))
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(python + " bench/scripts/sklearn_ocsvm_score.py failed (exit "
+            + p.exitValue() + "); is python3-sklearn installed? Set VIGIL_SKLEARN_PYTHON to a python with it.");
+      }
+      sklearn = new com.fasterxml.jackson.databind.ObjectMapper().readValue(out, Map.class);
+      for (java.nio.file.Path f : List.of(vectors, rows, dir)) {
+        java.nio.file.Files.delete(f);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot run scikit-learn's comparison with " + python, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    prepared.unpersist();
+    double sklearnSeconds = ((Number) sklearn.get("seconds")).doubleValue() * n / ((Number) sklearn.get("rows"))
+        .doubleValue();
+    return BenchResults.row(ctx.config(), OneClassSvmDetector.NAME, String.format("score on one core (%d support"
+        + " vectors, cached features)", model.numSupportVectors()), n, vigil, String.format("scikit-learn %s"
+        + " OneClassSVM decision_function on one core, the same %s support vectors and rows", sklearn.get(
+        "sklearn_version"), sklearn.get("support_vectors")), sklearnSeconds);
+  }
+
+  private static java.nio.file.Path writeCsv(java.nio.file.Path file, List<double[]> rows) throws java.io.IOException {
+    try (java.io.BufferedWriter w = java.nio.file.Files.newBufferedWriter(file)) {
+      for (double[] row : rows) {
+        for (int j = 0; j < row.length; j++) {
+          w.write(j == 0 ? "" : ",");
+          w.write(Double.toString(row[j]));
+        }
+        w.newLine();
+      }
+    }
+    return file;
+  }
 
   /**
    * The one-class SVM ensemble's fit alone (no threshold pass) against one LIBSVM fit, on the driver, on

@@ -1,13 +1,11 @@
 package io.vigil.bench;
 
-import static org.apache.spark.sql.functions.lit;
 
 import io.vigil.jobs.JobConfig;
 import io.vigil.jobs.JobContext;
 import io.vigil.jobs.NightlyJob;
 import io.vigil.jobs.TrainJob;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -21,7 +19,7 @@ public final class LoadBench {
   /**
    * The load bench: one nightly run (train if needed, score, evaluate, drift) over the config's scoring
    * input replicated to at least {@code targetRows} rows, against the IO floor of the same rows
-   * (Parquet read -> write); reports rows/s and the JVM's peak heap (driver and, on local[*], the
+   * ({@link BenchResults#scoreTableFloor}); reports rows/s and the JVM's peak heap (driver and, on local[*], the
    * executors) beside the maximum heap.
    */
   public static List<Map<String, Object>> run(JobContext ctx, List<String> detectors, long targetRows,
@@ -36,24 +34,18 @@ public final class LoadBench {
     source.crossJoin(ctx.spark().range(copies).withColumnRenamed("id", "__copy")).drop("__copy")
         .write().mode(SaveMode.Overwrite).parquet(input);
     long rows = ctx.spark().read().parquet(input).count();
+    String runDate = BenchResults.runDate(ctx);
     long start = System.nanoTime();
-    ctx.spark().read().parquet(input).withColumn("bench_const", lit(1.0)).write().mode(SaveMode.Overwrite)
-        .parquet(work + "/io-floor");
+    BenchResults.scoreTableFloor(ctx, input, work + "/io-floor-table", runDate);
     double floor = (System.nanoTime() - start) / 1e9;
-
-    Map<String, String> raw = new LinkedHashMap<>(c.values());
-    raw.put("score.path", input);
-    raw.remove("score.table");
-    raw.remove("score.where");
-    raw.put("output", work + "/warehouse");
-    JobContext loadCtx = JobContext.of(ctx.spark(), JobConfig.of(c.source(), raw));
+    JobContext loadCtx = BenchResults.scoringContext(ctx, input, work + "/warehouse");
     List<Map<String, Object>> out = new ArrayList<>();
     for (String d : detectors) {
       TrainJob.run(loadCtx, d); // the timed nightly run below reuses this model
       java.lang.management.ManagementFactory.getMemoryPoolMXBeans().forEach(
           java.lang.management.MemoryPoolMXBean::resetPeakUsage);
       start = System.nanoTime();
-      NightlyJob.run(loadCtx, List.of(d), c.get("run_date", java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString()));
+      NightlyJob.run(loadCtx, List.of(d), runDate);
       double seconds = (System.nanoTime() - start) / 1e9;
       long peak = 0;
       for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
@@ -62,7 +54,7 @@ public final class LoadBench {
         }
       }
       Map<String, Object> r = BenchResults.row(c, d, "nightly load (score + evaluate)", rows, seconds,
-          "parquet read+write (IO floor)", floor);
+          BenchResults.SCORE_FLOOR, floor);
       r.put("ratio_vs_baseline", floor / seconds);
       r.put("peak_heap_mb", peak / 1e6);
       r.put("max_heap_mb", Runtime.getRuntime().maxMemory() / 1e6);

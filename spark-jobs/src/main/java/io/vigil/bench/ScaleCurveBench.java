@@ -6,6 +6,8 @@ import io.vigil.core.SharedParams;
 import io.vigil.detectors.Detectors;
 import io.vigil.jobs.JobConfig;
 import io.vigil.jobs.JobContext;
+import io.vigil.jobs.ScoreJob;
+import io.vigil.jobs.TrainJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,7 +32,7 @@ public final class ScaleCurveBench {
    * The scale curve: train and score each detector at {@code factors} times the config's rows (training
    * rows and scoring rows each replicated, every copy after the first jittered: each numeric feature times
    * 1 + 1% Gaussian noise, so no two copies are equal), and report the time per row at each size beside the
-   * same-run IO floor (Parquet read+write of the scoring rows at that size). {@code growth} is the time per
+   * same-run IO floor of the score job at that size ({@link BenchResults#scoreTableFloor}). {@code growth} is the time per
    * row at a size over the time per row at the smallest: 1.0 is linear cost. Writes
    * {@code scale-curve-<dataset>.{csv,json,md}} and {@code scale-curve-<dataset>.png}.
    */
@@ -54,8 +56,10 @@ public final class ScaleCurveBench {
       jittered(ctx, test, factors[f]).write().mode(SaveMode.Overwrite).parquet(scorePath);
       long trainCount = ctx.spark().read().parquet(trainPath).count();
       long scoreCount = ctx.spark().read().parquet(scorePath).count();
-      double floor = BenchResults.median(1, () -> ctx.spark().read().parquet(scorePath).withColumn("bench_const", lit(1.0))
-          .write().mode(SaveMode.Overwrite).parquet(work + "/io-floor"));
+      String runDate = BenchResults.runDate(ctx);
+      String floorTable = work + "/io-floor-" + factors[f];
+      double floor = BenchResults.median(1, () -> BenchResults.scoreTableFloor(ctx, scorePath, floorTable, runDate));
+      JobContext scoreCtx = BenchResults.scoringContext(ctx, scorePath, work + "/warehouse-" + factors[f]);
       perRow[2 * detectors.size()][f] = floor / scoreCount * 1e6;
       for (int d = 0; d < detectors.size(); d++) {
         String name = detectors.get(d);
@@ -68,15 +72,14 @@ public final class ScaleCurveBench {
         // one run per size (a warm-up at the smallest only): the largest sizes take minutes
         Runnable fit = () -> fitted[0] = pipeline.fit(ctx.spark().read().parquet(trainPath));
         double trainSeconds = f == 0 ? BenchResults.median(1, fit) : BenchResults.time(fit);
-        Runnable score = () -> fitted[0].transform(ctx.spark().read().parquet(scorePath)).select("score")
-            .write().mode(SaveMode.Overwrite).parquet(work + "/scored");
+        Runnable score = () -> ScoreJob.run(scoreCtx, new TrainJob.Result(name, "bench", null, null, fitted[0]), runDate);
         double scoreSeconds = f == 0 ? BenchResults.median(1, score) : BenchResults.time(score);
         perRow[2 * d][f] = trainSeconds / trainCount * 1e6;
         perRow[2 * d + 1][f] = scoreSeconds / scoreCount * 1e6;
         for (String stage : List.of("train", "score")) {
           boolean isTrain = stage.equals("train");
           Map<String, Object> r = BenchResults.row(c, name, stage + " x" + factors[f], isTrain ? trainCount : scoreCount,
-              isTrain ? trainSeconds : scoreSeconds, "parquet read+write of the scoring rows (IO floor)", floor);
+              isTrain ? trainSeconds : scoreSeconds, BenchResults.SCORE_FLOOR, floor);
           r.put("factor", factors[f]);
           r.put("us_per_row", perRow[isTrain ? 2 * d : 2 * d + 1][f]);
           r.put("growth", perRow[isTrain ? 2 * d : 2 * d + 1][f] / perRow[isTrain ? 2 * d : 2 * d + 1][0]);
@@ -92,7 +95,7 @@ public final class ScaleCurveBench {
         ys.add(perRow[2 * d + t]);
       }
     }
-    names.add("IO floor (read+write)");
+    names.add("IO floor (read, score table write)");
     xs.add(sizes);
     ys.add(perRow[2 * detectors.size()]);
     ctx.warehouse().delete(work);

@@ -5,8 +5,6 @@ import io.vigil.features.FeaturePipeline;
 import io.vigil.reports.RunReport;
 import io.vigil.warehouse.Quarantine;
 import io.vigil.warehouse.Warehouse;
-import java.util.Map;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -111,25 +109,37 @@ public record JobContext(SparkSession spark, JobConfig config, Warehouse warehou
 
   /** Reads the input named by config key {@code key} and applies the input policy (input.invalid). */
   public InputCheck.Result readChecked(String key) {
-    return readChecked(key, Map.of());
+    FeaturePipeline features = featurePipeline();
+    return InputCheck.check(readColumnsChecked(key), features.numericCols(), features.categoricalCols(),
+        invalidPolicy(), describeInput(key));
   }
 
   /**
-   * As {@link #readChecked(String)}, also counting the valid rows where each of {@code countValid}'s conditions
-   * holds, in the check's own pass ({@link InputCheck.Result#validCounts}).
+   * Reads the input named by config key {@code key} with its feature columns checked (present once each, usable
+   * types: {@link InputCheck#checkColumns}), without a pass over its rows.
    */
-  public InputCheck.Result readChecked(String key, Map<String, Column> countValid) {
+  public Dataset<Row> readColumnsChecked(String key) {
     Dataset<Row> input = Inputs.read(spark, config, warehouse, key);
     FeaturePipeline features = featurePipeline();
     try {
-      return InputCheck.check(input, features.numericCols(), features.categoricalCols(),
-          config.get("input.invalid", InputCheck.ERROR), "input " + Inputs.describe(config, key), countValid);
+      InputCheck.checkColumns(input, features.numericCols(), features.categoricalCols(), describeInput(key));
+      return input;
     } catch (IllegalArgumentException e) {
       if (input.isEmpty()) { // a CSV of a header alone reads as string columns: say what is really wrong
         throw new IllegalArgumentException("Input " + Inputs.describe(config, key) + " has no rows.", e);
       }
       throw e;
     }
+  }
+
+  /** input.invalid: what becomes of rows with null, NaN or infinite numeric features ({@link InputCheck}). */
+  public String invalidPolicy() {
+    return config.get("input.invalid", InputCheck.ERROR);
+  }
+
+  /** How messages name the input of config key {@code key}. */
+  public String describeInput(String key) {
+    return "input " + Inputs.describe(config, key);
   }
 
   /** Writes the quarantine sample of a checked input (see {@link Quarantine}); returns the rows written. */

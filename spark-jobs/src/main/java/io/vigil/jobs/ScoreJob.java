@@ -1,9 +1,13 @@
 package io.vigil.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import io.vigil.data.InputCheck;
+import io.vigil.features.FeaturePipeline;
 import io.vigil.features.FeatureVectorizerModel;
 import io.vigil.pipeline.AnomalyPipeline;
 import io.vigil.pipeline.DetectorFacts;
@@ -17,6 +21,7 @@ import java.util.Map;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 
 /**
@@ -68,14 +73,20 @@ public final class ScoreJob {
     ctx.describe("vigil-score-" + detector, "Vigil score " + detector + " " + modelVersion + " for " + runDate);
     DetectorFacts detectorModel = DetectorFacts.of(model);
     String inputKey = Inputs.has(c, "score") ? "score" : "test";
-    // The rows the category caps send to the shared 'other' slot are counted in the input check's pass.
-    InputCheck.Result input = ctx.readChecked(inputKey, FeatureVectorizerModel.otherConditions(model));
-    if (input.rows() == 0 && !c.get(inputKey + ".where", "").isBlank()) {
-      // A filtered table with nothing for the date is a missing load, not an empty night: say so, write nothing.
-      throw new IllegalArgumentException(String.format("%s.where matched no rows of %s; is the data for %s loaded?"
-          + " Nothing was written.", inputKey, Inputs.describe(c, inputKey), runDate));
+    FeaturePipeline features = ctx.featurePipeline();
+    // Under the error policy (the default) the rows are checked as they are scored: the feature vectorizer fails
+    // on a null, NaN or infinite numeric feature, which aborts the write before its commit, so the input is read
+    // once. Skip needs its counts (and the rejected rows) before the write, and so does a model saved with the
+    // former feature chain, which lets an infinite value through.
+    boolean checkWhileScoring = ctx.invalidPolicy().equals(InputCheck.ERROR)
+        && FeatureVectorizerModel.failsOnNotFinite(model);
+    Dataset<Row> read = checkWhileScoring ? ctx.readColumnsChecked(inputKey) : null;
+    InputCheck.Result checked = checkWhileScoring ? null : ctx.readChecked(inputKey);
+    if (checked != null && checked.rows() == 0) {
+      requireRowsForWhere(c, inputKey, runDate);
     }
-    List<String> inputCols = Arrays.asList(input.valid().columns());
+    Dataset<Row> toScore = checkWhileScoring ? read : checked.valid();
+    List<String> inputCols = Arrays.asList(toScore.columns());
     for (String reserved : ADDED_COLUMNS) {
       if (inputCols.contains(reserved)) {
         throw new IllegalArgumentException(String.format("Input %s already has a column '%s', which the score"
@@ -90,27 +101,70 @@ public final class ScoreJob {
         ? col(detectorModel.topFeaturesCol()).cast("array<string>").as("top_features")
         : lit(null).cast("array<string>").as("top_features"));
     Dataset<Row> history = detectorModel.historyRows() > 0 ? history(ctx, runDate) : null;
-    Dataset<Row> scored = AnomalyPipeline.transformWithHistory(model, input.valid(), history)
+    Dataset<Row> scored = AnomalyPipeline.transformWithHistory(model, toScore, history)
         .select(out.toArray(new Column[0]))
         .withColumn("detector", lit(detector))
         .withColumn("model_version", lit(modelVersion))
         .withColumn("run_date", lit(runDate));
+    // The rows written, and those the category caps sent to the shared 'other' slot, counted as they are written.
+    Map<String, Column> otherConditions = FeatureVectorizerModel.otherConditions(model);
+    Observation written = new Observation("vigil-score-written");
+    List<Column> counts = new ArrayList<>();
+    otherConditions.forEach((column, other) -> counts.add(sum(when(other, 1L).otherwise(0L)).as("other_" + column)));
+    scored = scored.observe(written, count(lit(1)).as("rows"), counts.toArray(new Column[0]));
     String table = wh.table(c.get("scores.table"));
-    long rows = input.rows() - input.rejected();
-    if (rows == 0) {
-      // An overwrite replaces only partitions that receive rows: clear this one explicitly.
-      Tables.deleteWhere(ctx.spark(), table, Map.of("run_date", runDate, "detector", detector));
-    } else {
+    boolean tableExisted = Tables.exists(ctx.spark(), table);
+    try {
       Tables.replacePartitions(scored, table, List.of("run_date", "detector"),
           "Vigil anomaly scores: the input rows, one partition per (run_date, detector)", COLUMN_COMMENTS);
+    } catch (Exception e) { // Spark's SparkException is checked in Java's eyes; rethrown as it came otherwise
+      IllegalArgumentException invalid = checkWhileScoring ? InputCheck.explainFailure(e, read,
+          features.numericCols(), features.categoricalCols(), ctx.describeInput(inputKey)) : null;
+      if (invalid != null) {
+        throw invalid;
+      }
+      throw e;
     }
+    Map<String, Object> observed = observed(written);
+    long rows = (Long) observed.get("rows");
+    Map<String, Long> otherCounts = new java.util.LinkedHashMap<>();
+    otherConditions.keySet().forEach(column -> otherCounts.put(column,
+        observed.get("other_" + column) instanceof Long n ? n : 0L)); // a sum over no rows is null
+    if (rows == 0) {
+      // An overwrite replaces only partitions that receive rows: this one received none, so clear it.
+      if (checkWhileScoring && !c.get(inputKey + ".where", "").isBlank()) {
+        if (!tableExisted) {
+          Tables.drop(ctx.spark(), table);
+        }
+        requireRowsForWhere(c, inputKey, runDate);
+      }
+      Tables.deleteWhere(ctx.spark(), table, Map.of("run_date", runDate, "detector", detector));
+    }
+    InputCheck.Result input = checked != null ? checked : InputCheck.Result.allValid(read, rows);
     long quarantined = ctx.quarantine(inputKey, "score", runDate, input);
-    ScoreInfo info = new ScoreInfo(ScoreInfo.FORMAT_VERSION, detector, modelVersion, runDate, Inputs.describe(c, inputKey),
-        input.rows(), input.rejected(), input.invalidByColumn(), rows, quarantined,
-        rows == 0 ? Map.of() : input.validCounts(), table,
-        history == null ? 0 : detectorModel.historyRows());
+    ScoreInfo info = new ScoreInfo(ScoreInfo.FORMAT_VERSION, detector, modelVersion, runDate,
+        Inputs.describe(c, inputKey), input.rows(), input.rejected(), input.invalidByColumn(), rows, quarantined,
+        rows == 0 ? Map.of() : otherCounts, table, history == null ? 0 : detectorModel.historyRows());
     info.write(wh, wh.reportDir(runDate, ctx.datasetKey(), detector));
     return info;
+  }
+
+  /** The metrics of an observation whose action has run (the write): they are there, no waiting. */
+  private static Map<String, Object> observed(Observation observation) {
+    try {
+      return observation.getAsJava();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while reading the score job's row counts.", e);
+    }
+  }
+
+  /** A filtered table with nothing for the date is a missing load, not an empty night: say so, write nothing. */
+  private static void requireRowsForWhere(JobConfig c, String inputKey, String runDate) {
+    if (!c.get(inputKey + ".where", "").isBlank()) {
+      throw new IllegalArgumentException(String.format("%s.where matched no rows of %s; is the data for %s loaded?"
+          + " Nothing was written.", inputKey, Inputs.describe(c, inputKey), runDate));
+    }
   }
 
   /**

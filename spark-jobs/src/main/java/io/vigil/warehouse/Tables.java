@@ -81,7 +81,7 @@ public final class Tables {
       requireSameColumns(spark, location, rows.schema());
     }
     pathCatalog(spark);
-    rows.write().format("iceberg").mode(SaveMode.Overwrite).option("overwrite-mode", "dynamic").save(location);
+    rows.write().format("iceberg").mode(SaveMode.Overwrite).option("overwrite-mode", "dynamic").option("distribution-mode", "none").save(location);
   }
 
   /** Deletes the rows where each {@code column = value} (a partition), in one commit. */
@@ -94,6 +94,13 @@ public final class Tables {
       filter = Expressions.and(filter, Expressions.equal(e.getKey(), e.getValue()));
     }
     tables(spark).load(location).newDelete().deleteFromRowFilter(filter).commit();
+  }
+
+  /** Drops the table at {@code location} (metadata and data files), if there is one. */
+  public static void drop(SparkSession spark, String location) {
+    if (exists(spark, location)) {
+      tables(spark).dropTable(location, true);
+    }
   }
 
   public static Dataset<Row> read(SparkSession spark, String location) {

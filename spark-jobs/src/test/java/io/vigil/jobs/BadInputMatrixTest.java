@@ -125,6 +125,23 @@ class BadInputMatrixTest extends SparkTestBase {
         "'a': 2 rows, 'b': 1 rows; 3 of 50 rows affected", "input.invalid = skip");
   }
 
+  /**
+   * The score job checks its rows while it writes them (one read): an infinite value late in a rerun's input fails
+   * the write before its commit, so the date keeps the rows of the earlier run, and the error still has the counts.
+   */
+  @Test
+  void aRerunWithABadRowKeepsTheEarlierRowsOfTheDate() {
+    Map<String, String> c = config("rerun");
+    long good = ((Number) NightlyJob.run(ctx(c), List.of("pca"), DATE).get(0).get("n_test")).longValue();
+    List<Row> rows = new ArrayList<>(JobsEndToEndTest.rows(50, 0, 4));
+    rows.set(45, RowFactory.create(45L, Double.POSITIVE_INFINITY, 0.0, 0.0, "tcp", 0));
+    c.put("score.path", JobsEndToEndTest.write(dir, "nan-rerun", rows));
+    expectError(() -> ScoreJob.run(ctx(c), "pca", DATE, null), "'a': 1 rows; 1 of 50 rows affected", "score.path");
+    String table = ctx(c).warehouse().table("synthetic_scores");
+    assertEquals(210L, good); // input/good: 200 normal rows and 10 anomalies
+    assertEquals(good, Tables.read(spark, table).where("run_date = '" + DATE + "'").count());
+  }
+
   @Test
   void nanNullAndInfinityWithSkipAreCountedAndQuarantined() {
     List<Row> rows = new ArrayList<>(JobsEndToEndTest.rows(50, 0, 4));
