@@ -20,15 +20,10 @@ public final class IsolationTree implements Serializable {
   /** Training rows that reached a leaf (0 for inner nodes). */
   final int[] leafSize;
   /**
-   * The tree again for scoring, in breadth-first order with each inner node's two children side by side
-   * ({@code walkChild} is the left one, the right one follows it), so that a step is one comparison added to
-   * an index instead of a branch the CPU mispredicts half the time on a random split; a leaf has feature -1
-   * and its path length, depth + c(leaf size), computed once (no logarithm per tree per row).
+   * Each leaf's path length, its depth + c(leaf size), computed once: scoring a row is then the walk to its
+   * leaf and one array read (no logarithm per tree per row).
    */
-  private final int[] walkFeature;
-  private final double[] walkSplit;
-  private final int[] walkChild;
-  private final double[] walkPathLength;
+  private final double[] leafPathLength;
 
   IsolationTree(int[] feature, double[] split, int[] left, int[] right, int[] leafSize) {
     int n = feature.length;
@@ -41,31 +36,22 @@ public final class IsolationTree implements Serializable {
     this.left = left;
     this.right = right;
     this.leafSize = leafSize;
-    this.walkFeature = new int[n];
-    this.walkSplit = new double[n];
-    this.walkChild = new int[n];
-    this.walkPathLength = new double[n];
+    this.leafPathLength = new double[n];
     if (n > 0) {
-      int[] order = new int[n]; // order[k] = the node at breadth-first position k
       int[] depth = new int[n];
-      int placed = 1;
-      for (int k = 0; k < placed; k++) {
-        int node = order[k];
-        walkFeature[k] = feature[node];
+      int[] stack = new int[n];
+      int top = 0;
+      stack[top++] = 0;
+      while (top > 0) {
+        int node = stack[--top];
         if (feature[node] >= 0) {
-          walkSplit[k] = split[node];
-          walkChild[k] = placed;
           depth[left[node]] = depth[node] + 1;
           depth[right[node]] = depth[node] + 1;
-          order[placed++] = left[node];
-          order[placed++] = right[node];
+          stack[top++] = left[node];
+          stack[top++] = right[node];
         } else {
-          walkPathLength[k] = depth[node] + averagePathLength(leafSize[node]);
+          leafPathLength[node] = depth[node] + averagePathLength(leafSize[node]);
         }
-      }
-      if (placed != n) {
-        throw new IllegalArgumentException("An isolation tree of " + n + " nodes reaches only " + placed
-            + " of them from its root.");
       }
     }
   }
@@ -84,10 +70,10 @@ public final class IsolationTree implements Serializable {
   /** Path length of x: edges to its leaf plus c(leaf size) for the subtree not grown. */
   double pathLength(double[] x) {
     int node = 0;
-    for (int f = walkFeature[0]; f >= 0; f = walkFeature[node]) {
-      node = walkChild[node] + (x[f] < walkSplit[node] ? 0 : 1);
+    while (feature[node] >= 0) {
+      node = x[feature[node]] < split[node] ? left[node] : right[node];
     }
-    return walkPathLength[node];
+    return leafPathLength[node];
   }
 
   /**
