@@ -41,22 +41,38 @@ public final class BenchResults {
     return COMMIT;
   }
 
-  /** {@code VIGIL_GIT_COMMIT}, else {@code git rev-parse HEAD}, else "unknown". */
+  /**
+   * {@code VIGIL_GIT_COMMIT}, else {@code git rev-parse HEAD} with "+dirty" when the sources (pom.xml, estimators,
+   * spark-jobs) differ from it, else "unknown": a figure measured on uncommitted code must not carry a commit's name.
+   */
   private static String readGitCommit() {
     String fromEnv = System.getenv("VIGIL_GIT_COMMIT");
     if (fromEnv != null && !fromEnv.isBlank()) {
       return fromEnv.trim();
     }
     try {
-      Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-      return p.waitFor() == 0 && out.matches("[0-9a-f]{40}") ? out : "unknown";
+      String head = git("rev-parse", "HEAD");
+      if (head == null || !head.matches("[0-9a-f]{40}")) {
+        return "unknown";
+      }
+      String changed = git("status", "--porcelain", "--untracked-files=no", "--", "pom.xml", "estimators",
+          "spark-jobs");
+      return changed == null ? head + "+unknown-tree" : changed.isEmpty() ? head : head + "+dirty";
     } catch (IOException e) {
       return "unknown";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "unknown";
     }
+  }
+
+  /** git's output for {@code args}, trimmed; null when git fails. */
+  private static String git(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    return p.waitFor() == 0 ? out : null;
   }
 
   /**
