@@ -1,7 +1,6 @@
 package io.vigil.features;
 
 import io.vigil.core.Schemas;
-
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;

@@ -232,8 +232,8 @@ public class FeatureVectorizerModel extends Model<FeatureVectorizerModel>
 
   /**
    * The 'other' conditions of {@code pipeline}'s category caps, per column: of its vectorizer, or of the
-   * {@link TopCategories} stage of a pipeline saved before the vectorizer. The jobs count them in their input
-   * check's pass ({@code InputCheck.check} with {@code countValid}).
+   * {@link TopCategories} stage of a pipeline saved before the vectorizer. The score job counts them as it writes
+   * its rows (a Spark Observation on the scored rows).
    */
   public static Map<String, Column> otherConditions(PipelineModel pipeline) {
     Map<String, Column> out = new LinkedHashMap<>();

@@ -1,6 +1,5 @@
 package io.vigil.bench;
 
-
 import io.vigil.jobs.JobConfig;
 import io.vigil.jobs.JobContext;
 import io.vigil.jobs.NightlyJob;
