@@ -18,7 +18,8 @@ import org.apache.spark.sql.Row;
 /**
  * Each detector's own comparisons in the timings, by detector name: the one-class SVM ensemble against one
  * fit on as many rows, and its scoring against scikit-learn's on the same support vectors; the autoencoder
- * trained by Vigil's parameter averaging against dl4j-spark's.
+ * trained by Vigil's parameter averaging against dl4j-spark's; the neural training schedules against the ones
+ * before longer rounds were chosen.
  */
 public final class DetectorComparisons {
 
@@ -36,7 +37,9 @@ public final class DetectorComparisons {
           ocsvmEnsembleVersusSingleFit(ctx, train, fitted, repeat),
           ocsvmScoringVersusScikitLearn(ctx, scoreInput, fitted, repeat)),
       io.vigil.autoencoder.AutoencoderDetector.NAME, (ctx, train, scoreInput, fitted, stages, params, repeat) ->
-          List.of(vigilVersusDl4jSparkTrainer(ctx, train, stages, params, repeat)));
+          autoencoderTraining(ctx, train, stages, params, repeat),
+      io.vigil.bigan.BiGanParams.NAME, (ctx, train, scoreInput, fitted, stages, params, repeat) ->
+          scheduleVersusBefore(ctx, train, stages, io.vigil.bigan.BiGanParams.NAME, params, repeat).stream().toList());
 
   /** Rows of the scoring comparison with scikit-learn (it reads them from a CSV file). */
   static final int SKLEARN_ROWS = 20_000;
@@ -137,25 +140,70 @@ public final class DetectorComparisons {
   }
 
   /**
-   * The autoencoder trained by Vigil's parameter averaging against dl4j-spark's training master: same
-   * rows, feature pipeline, network, epochs, schedule and seed; time and test ROC AUC of each.
+   * The neural training schedules (minibatch size, averaging rounds, learning rate, moving average) as they
+   * were before the throughput issue chose longer rounds on the validation rows: the same-run baseline of
+   * each config's own schedule.
    */
-  static Map<String, Object> vigilVersusDl4jSparkTrainer(JobContext ctx, Dataset<Row> trainRows,
+  static final Map<String, Map<String, String>> SCHEDULES_BEFORE = Map.of(
+      io.vigil.autoencoder.AutoencoderDetector.NAME,
+      Map.of("batchSize", "256", "averagingFrequency", "25", "learningRate", "0.001"),
+      io.vigil.bigan.BiGanParams.NAME, Map.of("averagingFrequency", "5", "emaDecay", "0.9"));
+
+  /** The autoencoder's comparisons: its trainer against dl4j-spark's, its schedule against the one before. */
+  static List<Map<String, Object>> autoencoderTraining(JobContext ctx, Dataset<Row> trainRows,
       List<PipelineStage> stages, Map<String, String> params, int repeat) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    rows.add(trainVersus(ctx, trainRows, stages, io.vigil.autoencoder.AutoencoderDetector.NAME, params,
+        Map.of("trainer", "vigil"), "train (vigil trainer)", Map.of("trainer", "dl4j-spark"),
+        "train (dl4j-spark trainer)", repeat));
+    scheduleVersusBefore(ctx, trainRows, stages, io.vigil.autoencoder.AutoencoderDetector.NAME, params, repeat)
+        .ifPresent(rows::add);
+    return rows;
+  }
+
+  /**
+   * Training at the config's schedule against training at {@link #SCHEDULES_BEFORE}'s (absent when they are the
+   * same): time and test ROC AUC of each.
+   */
+  static java.util.Optional<Map<String, Object>> scheduleVersusBefore(JobContext ctx, Dataset<Row> trainRows,
+      List<PipelineStage> stages, String detector, Map<String, String> params, int repeat) {
+    Map<String, String> before = SCHEDULES_BEFORE.get(detector);
+    io.vigil.core.AnomalyDetector<?, ?> configured = Detectors.create(detector, params);
+    io.vigil.core.AnomalyDetector<?, ?> previous = Detectors.create(detector, before);
+    if (scheduleOf(configured, before.keySet()).equals(scheduleOf(previous, before.keySet()))) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(trainVersus(ctx, trainRows, stages, detector, params, Map.of(),
+        "train (schedule " + scheduleOf(configured, before.keySet()) + ")", before,
+        "train (schedule before: " + scheduleOf(previous, before.keySet()) + ")", repeat));
+  }
+
+  private static String scheduleOf(io.vigil.core.AnomalyDetector<?, ?> detector, java.util.Set<String> names) {
+    return String.join(", ", new java.util.TreeSet<>(names).stream()
+        .map(n -> n + " " + detector.getOrDefault(detector.getParam(n))).toList());
+  }
+
+  /**
+   * The detector trained with {@code params} + {@code overrides} against the same with {@code baselineOverrides}:
+   * same rows, feature pipeline, network, epochs and seed; time and test ROC AUC of each.
+   */
+  static Map<String, Object> trainVersus(JobContext ctx, Dataset<Row> trainRows, List<PipelineStage> stages,
+      String detector, Map<String, String> params, Map<String, String> overrides, String stage,
+      Map<String, String> baselineOverrides, String baselineStage, int repeat) {
     PipelineModel[] fitted = new PipelineModel[2];
     double[] seconds = new double[2];
-    String[] trainers = {"vigil", "dl4j-spark"};
+    List<Map<String, String>> variants = List.of(overrides, baselineOverrides);
     for (int i = 0; i < 2; i++) {
       Map<String, String> p = new LinkedHashMap<>(params);
-      p.put("trainer", trainers[i]);
+      p.putAll(variants.get(i));
       List<PipelineStage> s = new ArrayList<>(stages.subList(0, stages.size() - 1));
-      s.add(Detectors.create(io.vigil.autoencoder.AutoencoderDetector.NAME, p));
+      s.add(Detectors.create(detector, p));
       Pipeline pipeline = new Pipeline().setStages(s.toArray(new PipelineStage[0]));
       final int k = i;
       seconds[i] = BenchResults.median(repeat, () -> fitted[k] = pipeline.fit(trainRows));
     }
-    Map<String, Object> r = BenchResults.row(ctx.config(), io.vigil.autoencoder.AutoencoderDetector.NAME,
-        "train (vigil trainer)", trainRows.count(), seconds[0], "train (dl4j-spark trainer)", seconds[1]);
+    Map<String, Object> r = BenchResults.row(ctx.config(), detector, stage, trainRows.count(), seconds[0],
+        baselineStage, seconds[1]);
     r.put("test_roc_auc", TimingBench.testAuc(ctx, fitted[0]));
     r.put("baseline_test_roc_auc", TimingBench.testAuc(ctx, fitted[1]));
     return r;
