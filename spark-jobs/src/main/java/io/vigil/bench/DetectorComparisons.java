@@ -147,7 +147,8 @@ public final class DetectorComparisons {
   static final Map<String, Map<String, String>> SCHEDULES_BEFORE = Map.of(
       io.vigil.autoencoder.AutoencoderDetector.NAME,
       Map.of("batchSize", "256", "averagingFrequency", "25", "learningRate", "0.001"),
-      io.vigil.bigan.BiGanParams.NAME, Map.of("averagingFrequency", "5", "emaDecay", "0.9"));
+      io.vigil.bigan.BiGanParams.NAME,
+      Map.of("batchSize", "64", "averagingFrequency", "5", "learningRate", "0.0002", "emaDecay", "0.9"));
 
   /** The autoencoder's comparisons: its trainer against dl4j-spark's, its schedule against the one before. */
   static List<Map<String, Object>> autoencoderTraining(JobContext ctx, Dataset<Row> trainRows,
