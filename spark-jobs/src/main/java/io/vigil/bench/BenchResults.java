@@ -102,13 +102,18 @@ public final class BenchResults {
    * score job without its input check and without scoring: what the job would cost at the speed of its IO.
    */
   static void scoreTableFloor(JobContext ctx, String inputPath, String table, String runDate) {
-    Dataset<Row> rows = ctx.spark().read().parquet(inputPath)
-        .withColumn("score", lit(0.0))
-        .withColumn("prediction", lit(0.0))
-        .withColumn("top_features", lit(null).cast("array<string>"))
-        .withColumn("detector", lit("io-floor"))
-        .withColumn("model_version", lit("io-floor"))
-        .withColumn("run_date", lit(runDate));
+    Map<String, org.apache.spark.sql.Column> constants = Map.of("score", lit(0.0), "prediction", lit(0.0),
+        "top_features", lit(null).cast("array<string>"), "detector", lit("io-floor"), "model_version",
+        lit("io-floor"), "run_date", lit(runDate));
+    Dataset<Row> rows = ctx.spark().read().parquet(inputPath);
+    // The floor writes exactly the columns the score job adds, in its order: a column added there fails here.
+    for (String column : io.vigil.jobs.ScoreJob.ADDED_COLUMNS) {
+      if (!constants.containsKey(column)) {
+        throw new IllegalStateException("The bench's IO floor has no constant for the score table's column '"
+            + column + "' (ScoreJob.ADDED_COLUMNS); add one, so that the floor writes what the score job writes.");
+      }
+      rows = rows.withColumn(column, constants.get(column));
+    }
     io.vigil.warehouse.Tables.replacePartitions(rows, table, List.of("run_date", "detector"), "bench IO floor", Map.of());
   }
 
