@@ -1,5 +1,8 @@
 package io.vigil.bench;
 
+import io.vigil.autoencoder.AutoencoderDetector;
+import io.vigil.bigan.BiGanParams;
+import io.vigil.core.AnomalyDetector;
 import io.vigil.core.SharedParams;
 import io.vigil.detectors.Detectors;
 import io.vigil.jobs.JobContext;
@@ -9,6 +12,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -36,10 +42,10 @@ public final class DetectorComparisons {
       OneClassSvmDetector.NAME, (ctx, train, scoreInput, fitted, stages, params, repeat) -> List.of(
           ocsvmEnsembleVersusSingleFit(ctx, train, fitted, repeat),
           ocsvmScoringVersusScikitLearn(ctx, scoreInput, fitted, repeat)),
-      io.vigil.autoencoder.AutoencoderDetector.NAME, (ctx, train, scoreInput, fitted, stages, params, repeat) ->
+      AutoencoderDetector.NAME, (ctx, train, scoreInput, fitted, stages, params, repeat) ->
           autoencoderTraining(ctx, train, stages, params, repeat),
-      io.vigil.bigan.BiGanParams.NAME, (ctx, train, scoreInput, fitted, stages, params, repeat) ->
-          scheduleVersusBefore(ctx, train, stages, io.vigil.bigan.BiGanParams.NAME, params, repeat).stream().toList());
+      BiGanParams.NAME, (ctx, train, scoreInput, fitted, stages, params, repeat) ->
+          scheduleVersusBefore(ctx, train, stages, BiGanParams.NAME, params, repeat).stream().toList());
 
   /** Rows of the scoring comparison with scikit-learn (it reads them from a CSV file). */
   static final int SKLEARN_ROWS = 20_000;
@@ -145,19 +151,19 @@ public final class DetectorComparisons {
    * each config's own schedule.
    */
   static final Map<String, Map<String, String>> SCHEDULES_BEFORE = Map.of(
-      io.vigil.autoencoder.AutoencoderDetector.NAME,
+      AutoencoderDetector.NAME,
       Map.of("batchSize", "256", "averagingFrequency", "25", "learningRate", "0.001"),
-      io.vigil.bigan.BiGanParams.NAME,
+      BiGanParams.NAME,
       Map.of("batchSize", "64", "averagingFrequency", "5", "learningRate", "0.0002", "emaDecay", "0.9"));
 
   /** The autoencoder's comparisons: its trainer against dl4j-spark's, its schedule against the one before. */
   static List<Map<String, Object>> autoencoderTraining(JobContext ctx, Dataset<Row> trainRows,
       List<PipelineStage> stages, Map<String, String> params, int repeat) {
     List<Map<String, Object>> rows = new ArrayList<>();
-    rows.add(trainVersus(ctx, trainRows, stages, io.vigil.autoencoder.AutoencoderDetector.NAME, params,
+    rows.add(trainVersus(ctx, trainRows, stages, AutoencoderDetector.NAME, params,
         Map.of("trainer", "vigil"), "train (vigil trainer)", Map.of("trainer", "dl4j-spark"),
         "train (dl4j-spark trainer)", repeat));
-    scheduleVersusBefore(ctx, trainRows, stages, io.vigil.autoencoder.AutoencoderDetector.NAME, params, repeat)
+    scheduleVersusBefore(ctx, trainRows, stages, AutoencoderDetector.NAME, params, repeat)
         .ifPresent(rows::add);
     return rows;
   }
@@ -166,21 +172,21 @@ public final class DetectorComparisons {
    * Training at the config's schedule against training at {@link #SCHEDULES_BEFORE}'s (absent when they are the
    * same): time and test ROC AUC of each.
    */
-  static java.util.Optional<Map<String, Object>> scheduleVersusBefore(JobContext ctx, Dataset<Row> trainRows,
+  static Optional<Map<String, Object>> scheduleVersusBefore(JobContext ctx, Dataset<Row> trainRows,
       List<PipelineStage> stages, String detector, Map<String, String> params, int repeat) {
     Map<String, String> before = SCHEDULES_BEFORE.get(detector);
-    io.vigil.core.AnomalyDetector<?, ?> configured = Detectors.create(detector, params);
-    io.vigil.core.AnomalyDetector<?, ?> previous = Detectors.create(detector, before);
+    AnomalyDetector<?, ?> configured = Detectors.create(detector, params);
+    AnomalyDetector<?, ?> previous = Detectors.create(detector, before);
     if (scheduleOf(configured, before.keySet()).equals(scheduleOf(previous, before.keySet()))) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(trainVersus(ctx, trainRows, stages, detector, params, Map.of(),
+    return Optional.of(trainVersus(ctx, trainRows, stages, detector, params, Map.of(),
         "train (schedule " + scheduleOf(configured, before.keySet()) + ")", before,
         "train (schedule before: " + scheduleOf(previous, before.keySet()) + ")", repeat));
   }
 
-  private static String scheduleOf(io.vigil.core.AnomalyDetector<?, ?> detector, java.util.Set<String> names) {
-    return String.join(", ", new java.util.TreeSet<>(names).stream()
+  private static String scheduleOf(AnomalyDetector<?, ?> detector, Set<String> names) {
+    return String.join(", ", new TreeSet<>(names).stream()
         .map(n -> n + " " + detector.getOrDefault(detector.getParam(n))).toList());
   }
 
