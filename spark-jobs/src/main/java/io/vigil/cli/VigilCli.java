@@ -96,7 +96,7 @@ public final class VigilCli {
           System.out.printf("%-22s %-8s calibration %.1f  target %.2f  fresh share %.4f (x%.2f)  PSI %.4f%n",
               r.get("dataset"), r.get("detector"), r.get("calibration_fraction"), r.get("contamination"),
               r.get("fresh_share_flagged"), r.get("ratio_to_target"), r.get("psi_fresh_vs_baseline")));
-      System.out.println("Results: " + a.results + "/calibration.{csv,json,md}");
+      System.out.println("Results: " + a.results + "/calibration.{csv,json,md}, calibration-table.md");
     });
   }
 
@@ -388,7 +388,8 @@ public final class VigilCli {
                 + " beside PCA and Isolation Forest on the same windows and NAB's published detectors, NAB scores per"
                 + " profile; 'ensemble' (with --conf) runs the config's ensemble beside each of its members;"
                 + " 'knn-scaling' (with --conf) the knn score job at 1x, 4x, 16x reference rows; 'calibration' the"
-                + " label-free thresholds on fresh normal rows")
+                + " label-free thresholds on fresh normal rows (kdd-honest and the six ADBench sets at their defaults;"
+                + " --set calibration.sets=kdd-honest,cardio, --set calibration.repeats=N splits of the small sets)")
             .action((v, c) -> { c.suite = v; return c; });
         this.<String>opt("conf-dir", STRING).valueName("DIR").text("where --suite finds its configs; default conf")
             .action((v, c) -> { c.confDir = v; return c; });
