@@ -67,15 +67,6 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>, D extends Anoma
   protected abstract M train(Dataset<Row> features, long numRows);
 
   /**
-   * The fitted model's scores of its own training rows ({@code features}), from which the label-free
-   * threshold and the drift baseline are set. A detector whose training rows are part of its model (a
-   * nearest-neighbour reference set) overrides this to score each row without itself.
-   */
-  protected Dataset<Row> trainingScores(M model, Dataset<Row> features) {
-    return model.scoreOnly(features);
-  }
-
-  /**
    * The columns {@link #train} receives, the features column first. Detectors that read more than the
    * features (a sequence detector's entity and order columns) add theirs.
    */
@@ -95,7 +86,7 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>, D extends Anoma
 
   /**
    * As {@link #fit(Dataset)}, and hands the model's scores of its training rows (the {@code scoreCol} column,
-   * persisted; see {@link #trainingScores}) to {@code useTrainingScores} before they are released, so a caller
+   * persisted; see {@link AnomalyModel#scoreTrainingRows}) to {@code useTrainingScores} before they are released, so a caller
    * that needs them too (an ensemble fitting its normalisation) does not score the rows again.
    */
   public M fit(Dataset<?> dataset, java.util.function.Consumer<Dataset<Row>> useTrainingScores) {
@@ -127,7 +118,7 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>, D extends Anoma
           Explanations.featureNames(dataset.schema(), getFeaturesCol(), model.getNumFeatures()), means.toArray());
       // One scoring pass over the training rows, kept for the threshold and the drift baseline (both read
       // the scores several times: count, quantile, deciles, bins).
-      Dataset<Row> scores = trainingScores(model, features).select(org.apache.spark.sql.functions.col(
+      Dataset<Row> scores = model.scoreTrainingRows(features).select(org.apache.spark.sql.functions.col(
           "`" + getScoreCol() + "`")).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         String strategy = getThresholdStrategy();

@@ -327,6 +327,16 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     return score(dataset);
   }
 
+  /**
+   * Scores of the model's own training rows ({@code scoreCol} appended), as the label-free threshold and the drift
+   * baseline need them: scores a fresh row would get from the same model. For most models that is
+   * {@link #scoreOnly}; a model whose training rows are part of it (knn's reference set) leaves each row out of its
+   * own score, and an ensemble combines its members' training-row scores. Only for the rows the model was fit on.
+   */
+  public Dataset<Row> scoreTrainingRows(Dataset<?> trainingRows) {
+    return scoreOnly(trainingRows);
+  }
+
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);

@@ -111,9 +111,22 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
+    return combined(dataset, getExplainTopK() > 0, false);
+  }
+
+  /**
+   * The combination of the members' own training-row scores: a knn member leaves each row out of its own score,
+   * so that the ensemble's label-free threshold and drift baseline are those of fresh rows, like its members'.
+   */
+  @Override
+  public Dataset<Row> scoreTrainingRows(Dataset<?> trainingRows) {
+    return combined(trainingRows, false, true);
+  }
+
+  /** dataset + the ensemble's score (and its explanations); {@code trainingRows}: the members' training-row scores. */
+  private Dataset<Row> combined(Dataset<?> dataset, boolean explain, boolean trainingRows) {
     int[] active = activeMembers();
-    boolean explain = getExplainTopK() > 0;
-    Dataset<Row> out = normalizedMembers(dataset, active, explain);
+    Dataset<Row> out = normalizedMembers(dataset, active, explain, trainingRows);
     out = out.withColumn(getScoreCol(), combine(active, getWeights()));
     if (explain) {
       out = explainedByMembers(out, active);
@@ -130,7 +143,7 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
    * member's own scale (every row the mean or the max flags has a member that reaches it there, so a
    * member that explains flagged rows only, by perturbation, is not run on the rest).
    */
-  private Dataset<Row> normalizedMembers(Dataset<?> dataset, int[] listed, boolean explain) {
+  private Dataset<Row> normalizedMembers(Dataset<?> dataset, int[] listed, boolean explain, boolean trainingRows) {
     Dataset<Row> out = dataset.toDF();
     String kind = getNormalization();
     for (int i : listed) {
@@ -145,6 +158,8 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
         AnomalyModel<?> explaining = (AnomalyModel<?>) member.copy(params.put(member.explainTopK(), getExplainTopK())
             .put(member.threshold(), memberThreshold(i)).put(member.predictionCol(), prediction));
         out = explaining.transform(out).drop(prediction);
+      } else if (trainingRows) {
+        out = ((AnomalyModel<?>) member.copy(params)).scoreTrainingRows(out);
       } else {
         out = ((AnomalyModel<?>) member.copy(params)).scoreOnly(out);
       }
@@ -254,7 +269,7 @@ public class EnsembleModel extends AnomalyModel<EnsembleModel> implements Ensemb
     double[] grid = {0, 0.25, 0.5, 1, 2, 4};
     int n = memberModels.size();
     int[] all = java.util.stream.IntStream.range(0, n).toArray();
-    Dataset<Row> scored = normalizedMembers(validation.select(col(getFeaturesCol()), col(labelCol)), all, false)
+    Dataset<Row> scored = normalizedMembers(validation.select(col(getFeaturesCol()), col(labelCol)), all, false, false)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       AnomalyEvaluator auc = new AnomalyEvaluator().setScoreCol("_weighted").setLabelCol(labelCol);

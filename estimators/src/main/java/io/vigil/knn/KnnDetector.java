@@ -20,10 +20,9 @@ import org.apache.spark.sql.Row;
  * Scoring costs one matrix product per block of reference rows: rows x reference rows x width multiply-adds.
  *
  * <p>Each training row's own score (for the label-free threshold and the drift baseline) leaves the row itself
- * out, as PyOD's does: scored against a reference that holds it, its nearest neighbour would be itself at
- * distance 0. With a sampled reference set the rows outside the sample lose their true nearest neighbour
- * instead, which raises their score slightly; a labelled threshold's training share flagged is measured
- * without the exclusion.
+ * out, as PyOD's does ({@link KnnModel#scoreTrainingRows}): scored against a reference that holds it, its nearest
+ * neighbour would be itself at distance 0. With a sampled reference set (more training rows than maxReference)
+ * every row is scored as a fresh one: the sampled share of them, maxReference / rows, scores lower than it would.
  */
 public class KnnDetector extends AnomalyDetector<KnnModel, KnnDetector> implements KnnParams {
 
@@ -61,12 +60,6 @@ public class KnnDetector extends AnomalyDetector<KnnModel, KnnDetector> implemen
       System.arraycopy(rows.get(i), 0, reference, i * width, width);
     }
     return new KnnModel(uid(), reference, rows.size(), width);
-  }
-
-  /** Each training row scored without itself (see the class comment). */
-  @Override
-  protected Dataset<Row> trainingScores(KnnModel model, Dataset<Row> features) {
-    return model.score(features, model.getNumReference() == model.getNumTrainingRows());
   }
 
   public static MLReader<KnnDetector> read() { return new DefaultParamsReader<>(); }

@@ -44,6 +44,16 @@ public class KnnModel extends AnomalyModel<KnnModel> implements KnnParams {
     return score(dataset, false);
   }
 
+  /**
+   * Each training row scored without itself (see {@link KnnDetector}): against a reference that holds it, its
+   * nearest neighbour would be itself at distance 0. A sampled reference holds only some of them; those rows are
+   * scored as any row.
+   */
+  @Override
+  public Dataset<Row> scoreTrainingRows(Dataset<?> trainingRows) {
+    return getNumReference() == getNumTrainingRows() ? score(trainingRows, true) : scoreOnly(trainingRows);
+  }
+
   /** Scores; with {@code skipNearest} each row's nearest reference row is left out (training rows' own scores). */
   Dataset<Row> score(Dataset<?> dataset, boolean skipNearest) {
     int k = getK();

@@ -174,8 +174,9 @@ public class AnomalyPipeline extends Estimator<PipelineModel> {
     // slice (never fit on) sets both again from its own scores, as does a change of the ensemble's weights; a
     // labelled threshold changes the share of training rows flagged.
     if (calibrationRows != null || rethreshold || Thresholds.isLabelled(strategy)) {
-      Dataset<Row> scores = fitted.scoreOnly(features.transform(calibrationRows != null ? calibrationRows
-          : trainRows)).select(fitted.getScoreCol()).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> scores = (calibrationRows != null ? fitted.scoreOnly(features.transform(calibrationRows))
+          : fitted.scoreTrainingRows(features.transform(trainRows))).select(fitted.getScoreCol())
+          .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         long rows = calibrationRows != null ? scores.count() : fitted.getNumTrainingRows();
         if (calibrationRows != null) {

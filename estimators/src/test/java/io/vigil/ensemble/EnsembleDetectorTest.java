@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.ecod.EcodDetector;
 import io.vigil.eval.AnomalyEvaluator;
 import io.vigil.iforest.IsolationForestDetector;
 import io.vigil.iforest.IsolationForestModel;
+import io.vigil.knn.KnnDetector;
 import io.vigil.pca.PcaDetector;
 import io.vigil.pca.PcaModel;
 import io.vigil.testing.SparkTestBase;
@@ -60,6 +62,27 @@ class EnsembleDetectorTest extends SparkTestBase {
     for (int i = 0; i < max.length; i++) {
       assertTrue(max[i] >= mean[i] - 1e-12, "row " + i + ": max " + max[i] + " < mean " + mean[i]);
     }
+  }
+
+  @Test
+  void givenAKnnMember_whenFit_thenTheThresholdComesFromTrainingScoresWithoutEachRowItself() {
+    // The default ensemble, max(knn, ecod). Scored in sample, each training row would be its own nearest neighbour
+    // (knn's k-th distance falls to the (k-1)-th of the others), the threshold would sit low and fresh rows from the
+    // same distribution would be flagged well above the contamination.
+    Dataset<Row> train = SyntheticData.gaussianWithOutliers(spark, 4000, 0, 4, 6, 31);
+    Dataset<Row> fresh = SyntheticData.gaussianWithOutliers(spark, 4000, 0, 4, 6, 32);
+    EnsembleModel model = new EnsembleDetector().setMemberDetectors(List.of(new KnnDetector(), new EcodDetector()))
+        .setCombination(EnsembleParams.MAX).setContamination(0.05).fit(train);
+    double[] own = orderedScores(model.scoreTrainingRows(train));
+    double[] inSample = orderedScores(model.scoreOnly(train));
+    long raised = java.util.stream.IntStream.range(0, own.length).filter(i -> own[i] > inSample[i] + 1e-12).count();
+    assertTrue(raised > own.length / 2, "training rows scored above their in-sample score: " + raised);
+    double inSampleQuantile = model.scoreOnly(train).stat().approxQuantile("score", new double[] {0.95}, 1e-4)[0];
+    assertTrue(model.getThreshold() > inSampleQuantile, model.getThreshold() + " <= " + inSampleQuantile);
+    assertEquals(0.05, (Double) model.getOrDefault(model.trainShareFlagged()), 0.005);
+    // a spread of about 0.005 from the two samples; the in-sample threshold flags 0.0715 of these rows
+    double freshShare = model.transform(fresh).where("prediction = 1.0").count() / 4000.0;
+    assertEquals(0.05, freshShare, 0.015, "share of fresh normal rows flagged");
   }
 
   @Test

@@ -115,14 +115,14 @@ public final class CalibrationBench {
     PipelineModel model = new AnomalyPipeline().setFeatureStages(ctx.featurePipeline(detector).stages())
         .setDetector(Detectors.create(detector, params, ctx::detectorParams)).setCalibrationFraction(fraction)
         .fit(fitInput);
-    // The rows the baseline came from: the fit rows, or the calibration slice (the pipeline's own split).
-    Dataset<Row> baselineRows = fraction == 0 ? fitInput
-        : fitInput.randomSplit(new double[] {1 - fraction, fraction}, 42L)[1];
     AnomalyModel<?> scorer = AnomalyPipeline.detectorOf(model);
     PipelineModel features = AnomalyPipeline.featuresOf(model);
     String score = scorer.getScoreCol();
-    Dataset<Row> baseline = scorer.scoreOnly(features.transform(baselineRows)).select(score)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    // The baseline as the pipeline takes it: the fit rows' own scores (knn leaves each row out of its own), or
+    // the calibration slice's (the pipeline's own split).
+    Dataset<Row> baseline = (fraction == 0 ? scorer.scoreTrainingRows(features.transform(fitInput))
+        : scorer.scoreOnly(features.transform(fitInput.randomSplit(new double[] {1 - fraction, fraction}, 42L)[1])))
+        .select(score).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> freshScores = scorer.scoreOnly(features.transform(fresh)).select(score)
         .persist(StorageLevel.MEMORY_AND_DISK());
     List<Map<String, Object>> out = new ArrayList<>();
