@@ -86,8 +86,8 @@ public abstract class AnomalyDetector<M extends AnomalyModel<M>, D extends Anoma
 
   /**
    * As {@link #fit(Dataset)}, and hands the model's scores of its training rows (the {@code scoreCol} column,
-   * persisted; see {@link AnomalyModel#scoreTrainingRows}) to {@code useTrainingScores} before they are released, so a caller
-   * that needs them too (an ensemble fitting its normalisation) does not score the rows again.
+   * persisted; see {@link AnomalyModel#scoreTrainingRows}) to {@code useTrainingScores} before they are released,
+   * so a caller that needs them too (an ensemble fitting its normalisation) does not score the rows again.
    */
   public M fit(Dataset<?> dataset, java.util.function.Consumer<Dataset<Row>> useTrainingScores) {
     transformSchema(dataset.schema(), true);
