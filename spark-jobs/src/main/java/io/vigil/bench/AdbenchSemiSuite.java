@@ -90,15 +90,20 @@ public final class AdbenchSemiSuite {
 
   /** The ADBench files: {@code sets} (comma list of names) from the config's folder, else every *.csv.gz there. */
   static List<Path> setFiles(JobConfig config) {
-    Path dir = Path.of(config.get("shared.data"), "adbench");
     if (config.has("sets")) {
-      return config.getList("sets").stream().map(s -> dir.resolve(s + ".csv.gz")).toList();
+      return config.getList("sets").stream().map(s -> setFile(config, s)).toList();
     }
+    Path dir = Path.of(config.get("shared.data"), "adbench");
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.getFileName().toString().endsWith(".csv.gz")).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list the ADBench sets in " + dir, e);
     }
+  }
+
+  /** The file of ADBench set {@code set} (e.g. cardio) in the config's shared data. */
+  static Path setFile(JobConfig config, String set) {
+    return Path.of(config.get("shared.data"), "adbench", set + ".csv.gz");
   }
 
   /** Mean, spread and range over seeds per (set, detector), DTE's figure beside; then each detector's mean over sets. */
@@ -164,12 +169,7 @@ public final class AdbenchSemiSuite {
     detectors.forEach(d -> md.append(String.format(" **%.2f** |", sums.get(d)[0] / sums.get(d)[1])));
     dteColumns.forEach(c -> md.append(String.format(" %.2f |", sums.get("dte:" + c)[0] / sums.get("dte:" + c)[1])));
     md.append('\n');
-    try {
-      Files.createDirectories(Path.of(resultsDir));
-      Files.writeString(Path.of(resultsDir, "adbench-semi-table.md"), md);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    BenchResults.writeText(resultsDir, "adbench-semi-table.md", md);
   }
 
   /** DTE's Table 1 for the six sets (a resource beside this class, with its source): set → method → ROC AUC x 100. */

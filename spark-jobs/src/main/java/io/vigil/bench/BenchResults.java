@@ -154,6 +154,16 @@ public final class BenchResults {
     return t[repeat / 2];
   }
 
+  /** Writes {@code text} to dir/fileName (a hand-made table beside the generated files). */
+  static void writeText(String dir, String fileName, CharSequence text) {
+    try {
+      Files.createDirectories(Path.of(dir));
+      Files.writeString(Path.of(dir, fileName), text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Writes name.csv, name.json and name.md under dir. */
   static void write(List<Map<String, Object>> rows, String dir, String name) {
     if (rows.isEmpty()) {

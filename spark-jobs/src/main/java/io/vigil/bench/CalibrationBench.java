@@ -10,9 +10,6 @@ import io.vigil.jobs.JobContext;
 import io.vigil.pipeline.AnomalyPipeline;
 import io.vigil.threshold.Drift;
 import io.vigil.threshold.Thresholds;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +54,8 @@ public final class CalibrationBench {
     List<String> names = sets.containsKey("calibration.sets")
         ? List.of(sets.get("calibration.sets").split(",")) : SETS;
     int repeats = Integer.parseInt(sets.getOrDefault("calibration.repeats", "5"));
+    String adbenchSemi = Path.of(confDir, "adbench-semi.conf").toString();
+    JobConfig adbenchBase = JobConfig.load(adbenchSemi, output, sets); // where the ADBench files are
     List<Map<String, Object>> rows = new ArrayList<>();
     for (String raw : names) {
       String name = raw.trim();
@@ -66,11 +65,10 @@ public final class CalibrationBench {
       s.putIfAbsent("run_date", runDate);
       boolean kdd = name.startsWith("kdd");
       if (!kdd) {
-        s.put("prepare.source", Path.of(JobConfig.load(Path.of(confDir, "adbench-semi.conf").toString(), output,
-            s).get("shared.data"), "adbench", name + ".csv.gz").toString());
+        s.put("prepare.source", AdbenchSemiSuite.setFile(adbenchBase, name).toString());
       }
-      JobContext ctx = JobContext.of(spark, JobConfig.load(Path.of(confDir, (kdd ? name : "adbench-semi")
-          + ".conf").toString(), output, s));
+      JobContext ctx = JobContext.of(spark, JobConfig.load(kdd ? Path.of(confDir, name + ".conf").toString()
+          : adbenchSemi, output, s));
       BenchResults.prepare(ctx);
       // The normal rows: kdd-honest's training rows are all normal; an ADBench set's are its label-0 rows.
       Dataset<Row> normals = kdd ? ctx.readChecked("train").valid()
@@ -112,16 +110,17 @@ public final class CalibrationBench {
     params.put("thresholdStrategy", SharedParams.CONTAMINATION);
     params.keySet().removeIf(k -> k.equals("tuneWeights") || k.equals("tuneHoldOut"));
     long start = System.nanoTime();
-    PipelineModel model = new AnomalyPipeline().setFeatureStages(ctx.featurePipeline(detector).stages())
-        .setDetector(Detectors.create(detector, params, ctx::detectorParams)).setCalibrationFraction(fraction)
-        .fit(fitInput);
+    AnomalyPipeline pipeline = new AnomalyPipeline().setFeatureStages(ctx.featurePipeline(detector).stages())
+        .setDetector(Detectors.create(detector, params, ctx::detectorParams)).setCalibrationFraction(fraction);
+    PipelineModel model = pipeline.fit(fitInput);
     AnomalyModel<?> scorer = AnomalyPipeline.detectorOf(model);
     PipelineModel features = AnomalyPipeline.featuresOf(model);
     String score = scorer.getScoreCol();
     // The baseline as the pipeline takes it: the fit rows' own scores (knn leaves each row out of its own), or
     // the calibration slice's (the pipeline's own split).
     Dataset<Row> baseline = (fraction == 0 ? scorer.scoreTrainingRows(features.transform(fitInput))
-        : scorer.scoreOnly(features.transform(fitInput.randomSplit(new double[] {1 - fraction, fraction}, 42L)[1])))
+        : scorer.scoreOnly(features.transform(fitInput.randomSplit(new double[] {1 - fraction, fraction},
+            (Long) pipeline.getOrDefault(pipeline.calibrationSeed()))[1])))
         .select(score).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> freshScores = scorer.scoreOnly(features.transform(fresh)).select(score)
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -265,11 +264,6 @@ public final class CalibrationBench {
           within.isEmpty() ? "none" : String.join(", ", within), within.size(),
           cells.stream().map(Cell::dataset).distinct().count()));
     }
-    try {
-      Files.createDirectories(Path.of(resultsDir));
-      Files.writeString(Path.of(resultsDir, "calibration-table.md"), md);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    BenchResults.writeText(resultsDir, "calibration-table.md", md);
   }
 }
