@@ -1,12 +1,16 @@
 package io.vigil.autoencoder;
 
+import io.vigil.core.FeatureBatchScorer;
 import io.vigil.dl4j.BatchScoring;
+import io.vigil.dl4j.Nd4jArrays;
 import io.vigil.dl4j.NetworkPersistence;
 import io.vigil.dl4j.NeuralModel;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** A fitted autoencoder; score = mean squared reconstruction error of the row. */
 public class AutoencoderModel extends NeuralModel<AutoencoderModel> implements AutoencoderParams {
@@ -19,10 +23,17 @@ public class AutoencoderModel extends NeuralModel<AutoencoderModel> implements A
 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
-    return BatchScoring.appendScores(dataset, network, getFeaturesCol(), getScoreCol(), getNumFeatures(),
-        (net, x, explain) -> BatchScoring.reconstructionErrors(x, net.output(x, false), explain),
+    return BatchScoring.appendScores(dataset, network, getFeaturesCol(), getScoreCol(), getNumFeatures(), SCORES,
         getExplainTopK(), getFeatureNames());
   }
+
+  @Override
+  public FeatureBatchScorer batchScorer(SparkSession spark) {
+    return BatchScoring.batchScorer(spark, network, Nd4jArrays::fromBytes, SCORES);
+  }
+
+  private static final BatchScoring.BatchScorer<MultiLayerNetwork> SCORES =
+      (net, x, explain) -> BatchScoring.reconstructionErrors(x, net.output(x, false), explain);
 
   @Override
   public AutoencoderModel copy(ParamMap extra) {

@@ -340,13 +340,54 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
+    requireThreshold();
+    return withPrediction(score(dataset));
+  }
+
+  /** {@code scored} (which holds {@code scoreCol}) with {@code predictionCol}: 1.0 where the score reaches the threshold. */
+  public Dataset<Row> withPrediction(Dataset<Row> scored) {
+    return scored.withColumn(getPredictionCol(),
+        when(col(getScoreCol()).geq(lit(requireThreshold())), lit(1.0)).otherwise(lit(0.0)));
+  }
+
+  private double requireThreshold() {
     double t = getThreshold();
     if (Double.isNaN(t)) {
       throw new IllegalStateException("Model " + uid + " has no threshold; fit it through its detector,"
-          + " call setThreshold, or or choose one on labelled validation rows with AnomalyPipeline.");
+          + " call setThreshold, or choose one on labelled validation rows with AnomalyPipeline.");
     }
-    return score(dataset).withColumn(getPredictionCol(),
-        when(col(getScoreCol()).geq(lit(t)), lit(1.0)).otherwise(lit(0.0)));
+    return t;
+  }
+
+  /**
+   * This model's scorer of feature batches for the one-pass scoring path (features read from the input columns
+   * straight into a batch, {@link io.vigil.pipeline.AnomalyPipeline#scoreRows}), its state broadcast once through
+   * {@code spark}: the same scores as {@link #transform}, and with {@code explainTopK} set the same contributions.
+   * Null when the model has none in its current params: its rows then go through {@link #transform}.
+   */
+  public FeatureBatchScorer batchScorer(org.apache.spark.sql.SparkSession spark) {
+    return null;
+  }
+
+  /**
+   * A {@link FeatureBatchScorer} that scores each row of a batch with {@code scorer} on the broadcast {@code state};
+   * null when the model explains (its row explainers run through {@link #transform}).
+   */
+  protected final <T> FeatureBatchScorer eachRow(org.apache.spark.sql.SparkSession spark, T state,
+      RowScorer<T> scorer) {
+    if (getExplainTopK() > 0) {
+      return null;
+    }
+    org.apache.spark.broadcast.Broadcast<T> shared = org.apache.spark.api.java.JavaSparkContext
+        .fromSparkContext(spark.sparkContext()).broadcast(state);
+    return (x, rows, width, scores, contributions) -> {
+      T value = shared.value();
+      double[] row = new double[width];
+      for (int i = 0; i < rows; i++) {
+        System.arraycopy(x, i * width, row, 0, width);
+        scores[i] = scorer.score(value, row);
+      }
+    };
   }
 
   @Override

@@ -4,9 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import scala.Option;
 
 /**
@@ -28,10 +32,49 @@ public final class Explanations {
     return scoreCol + "_top_features";
   }
 
+  /** The names of the {@code topK} largest of {@code contributions[from, from + width)}, as Spark's internal array. */
+  public static ArrayData internalTopNames(float[] contributions, int from,
+      int width, int topK, UTF8String[] names) {
+    int[] top = topK(contributions, from, width, topK);
+    Object[] topNames = new Object[top.length];
+    for (int j = 0; j < top.length; j++) {
+      topNames[j] = names[top[j]];
+    }
+    return new GenericArrayData(topNames);
+  }
+
+  /**
+   * The internal values of a row's score and both its explanation columns ({@link #appendColumns}): the score, its
+   * contributions {@code contributions[from, from + width)} and the names of the {@code topK} largest.
+   */
+  public static Object[] internalValues(double score, float[] contributions, int from, int width, int topK,
+      UTF8String[] names) {
+    double[] asDouble = new double[width];
+    for (int j = 0; j < width; j++) {
+      asDouble[j] = contributions[from + j];
+    }
+    return new Object[] {score, UnsafeArrayData.fromPrimitiveArray(asDouble),
+        internalTopNames(contributions, from, width, topK, names)};
+  }
+
+  /** {@code names} as Spark's internal strings. */
+  public static UTF8String[] internalNames(String[] names) {
+    UTF8String[] out = new UTF8String[names.length];
+    for (int i = 0; i < names.length; i++) {
+      out[i] = UTF8String.fromString(names[i]);
+    }
+    return out;
+  }
+
   public static StructType appendColumns(StructType schema, String scoreCol) {
-    StructType s = Schemas.appendColumn(schema, contributionsCol(scoreCol),
-        DataTypes.createArrayType(DataTypes.DoubleType, false));
-    return Schemas.appendColumn(s, topFeaturesCol(scoreCol), DataTypes.createArrayType(DataTypes.StringType, false));
+    return appendTopFeatures(Schemas.appendColumn(schema, contributionsCol(scoreCol),
+        DataTypes.createArrayType(DataTypes.DoubleType, false)), scoreCol);
+  }
+
+  /** {@code schema} with {@code scoreCol}'s top features column alone. */
+  public static StructType appendTopFeatures(StructType schema, String scoreCol) {
+    return Schemas.appendColumn(schema, topFeaturesCol(scoreCol), DataTypes.createArrayType(DataTypes.StringType,
+        false));
   }
 
   /**
@@ -47,26 +90,35 @@ public final class Explanations {
   }
 
   /**
-   * Indices of the k largest of {@code values[from, from + width)}, largest first (ties: lower index
-   * first): k selection passes, no boxing or sorting (k is small; this runs once per scored row).
+   * Indices of the k largest of {@code values[from, from + width)}, largest first (ties: lower index first; NaN
+   * below every number): one pass, each value inserted into the sorted top k (k is small; this runs once per
+   * scored row), no boxing or sorting.
    */
   public static int[] topK(float[] values, int from, int width, int k) {
     int n = Math.min(k, width);
     int[] top = new int[n];
-    for (int t = 0; t < n; t++) {
-      int best = -1;
-      for (int j = 0; j < width; j++) {
-        boolean taken = false;
-        for (int u = 0; u < t; u++) {
-          taken |= top[u] == j;
-        }
-        if (!taken && (best < 0 || values[from + j] > values[from + best])) {
-          best = j;
-        }
+    float[] kept = new float[n];
+    int count = 0;
+    for (int j = 0; j < width && n > 0; j++) {
+      float v = values[from + j];
+      if (count == n && !above(v, kept[n - 1])) {
+        continue;
       }
-      top[t] = best;
+      int at = count < n ? count++ : n - 1;
+      while (at > 0 && above(v, kept[at - 1])) {
+        kept[at] = kept[at - 1];
+        top[at] = top[at - 1];
+        at--;
+      }
+      kept[at] = v;
+      top[at] = j;
     }
     return top;
+  }
+
+  /** Whether {@code v} ranks above {@code w}: larger, NaN below every number. */
+  private static boolean above(float v, float w) {
+    return v == v && (w != w || v > w);
   }
 
   /** The names of the k largest of {@code values} (one per feature), largest first. */

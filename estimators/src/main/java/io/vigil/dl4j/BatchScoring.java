@@ -1,24 +1,19 @@
 package io.vigil.dl4j;
 
 import io.vigil.core.Explanations;
+import io.vigil.core.FeatureBatchScorer;
+import io.vigil.core.RowBatches;
 import io.vigil.core.Schemas;
 import java.io.Serializable;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -29,13 +24,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (never row by row): the network is broadcast once as bytes, restored once per partition, and each
  * batch becomes one FLOAT matrix.
  *
- * <p>It works on Spark's internal rows: the input rows pass through untouched (one buffer copy) with
- * the new columns joined on, instead of being converted to external {@code Row}s and back, which cost
- * more than the network itself on narrow data.
+ * <p>It works on Spark's internal rows ({@link RowBatches}): the input rows pass through untouched with the new
+ * columns joined on.
  */
 public final class BatchScoring {
 
-  public static final int BATCH_ROWS = 4096;
+  public static final int BATCH_ROWS = RowBatches.BATCH_ROWS;
 
   /**
    * A batch's scores (one per row) and, when asked for, each row's per-feature contributions, row-major
@@ -102,108 +96,61 @@ public final class BatchScoring {
   public static <N> Dataset<Row> appendScores(Dataset<?> dataset, byte[] network, Restorer<N> restorer,
       String featuresCol, String scoreCol, int width, BatchScorer<N> scorer, int explainTopK,
       String[] featureNames) {
-    Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
-        .broadcast(network);
+    Broadcast<byte[]> shared = broadcast(dataset.sparkSession(), network);
     StructType in = dataset.schema();
     StructType out = Schemas.appendDouble(in, scoreCol);
     if (explainTopK > 0) {
       out = Explanations.appendColumns(out, scoreCol);
     }
     int index = in.fieldIndex(featuresCol);
-    JavaRDD<InternalRow> scored = dataset.queryExecution().toRdd().toJavaRDD().mapPartitions(rows -> {
+    RowBatches.FeatureReader vectors = (row, into, offset) -> {
+      Vector v = row.isNullAt(index) ? null : VECTORS.deserialize(row.getStruct(index, 4));
+      System.arraycopy(Schemas.requireWidth(v, featuresCol, width), 0, into, offset, width);
+    };
+    return RowBatches.mapPartitions(dataset, out, rows -> {
       Nd4jArrays.setUpTask();
       N net = restored(shared, restorer);
-      return new Batches<>(rows, net, index, featuresCol, width, scorer, explainTopK, featureNames);
+      UTF8String[] names = Explanations.internalNames(featureNames);
+      return new RowBatches(rows, width, vectors, (x, size) -> {
+        Scores scores = scorer.score(net, Nd4jArrays.matrix(toFloats(x, size * width), size, width), explainTopK > 0);
+        return explainTopK > 0
+            ? i -> Explanations.internalValues(scores.scores()[i], scores.contributions(), i * width, width,
+                explainTopK, names)
+            : i -> new Object[] {scores.scores()[i]};
+      });
     });
-    // internalCreateDataFrame is private[sql] in Scala, public to Java: the one way to hand Spark
-    // internal rows without a conversion round trip.
-    return dataset.sparkSession().internalCreateDataFrame(scored.rdd(), out, false);
   }
 
-  /** Reads up to BATCH_ROWS rows, scores them in one call, then emits each with its new columns. */
-  private static final class Batches<N> implements Iterator<InternalRow> {
-    private static final VectorUDT VECTORS = new VectorUDT();
-    private final Iterator<InternalRow> in;
-    private final N net;
-    private final int index;
-    private final String column;
-    private final int width;
-    private final BatchScorer<N> scorer;
-    private final int topK;
-    private final UTF8String[] names;
-    private final InternalRow[] buffer = new InternalRow[BATCH_ROWS];
-    private int size;
-    private Scores scores;
-    private int next;
-
-    Batches(Iterator<InternalRow> in, N net, int index, String column, int width, BatchScorer<N> scorer,
-        int topK, String[] featureNames) {
-      this.in = in;
-      this.net = net;
-      this.index = index;
-      this.column = column;
-      this.width = width;
-      this.scorer = scorer;
-      this.topK = topK;
-      this.names = new UTF8String[featureNames.length];
-      for (int i = 0; i < names.length; i++) {
-        names[i] = UTF8String.fromString(featureNames[i]);
+  /**
+   * The one-pass path's scorer ({@link FeatureBatchScorer}) for a network: broadcast once, restored once per
+   * executor thread, each batch one FLOAT matrix through {@code scorer}, explained when asked for contributions.
+   */
+  public static <N> FeatureBatchScorer batchScorer(SparkSession spark, byte[] network, Restorer<N> restorer,
+      BatchScorer<N> scorer) {
+    Broadcast<byte[]> shared = broadcast(spark, network);
+    return (x, rows, width, scores, contributions) -> {
+      Nd4jArrays.setUpTask();
+      N net = restored(shared, restorer);
+      Scores s = scorer.score(net, Nd4jArrays.matrix(toFloats(x, rows * width), rows, width), contributions != null);
+      System.arraycopy(s.scores(), 0, scores, 0, rows);
+      if (contributions != null) {
+        System.arraycopy(s.contributions(), 0, contributions, 0, rows * width);
       }
-    }
-
-    @Override
-    public boolean hasNext() {
-      if (next < size) {
-        return true;
-      }
-      fill();
-      return next < size;
-    }
-
-    @Override
-    public InternalRow next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      int i = next++;
-      Object[] extra;
-      if (topK > 0) {
-        float[] all = scores.contributions();
-        double[] asDouble = new double[width];
-        for (int j = 0; j < width; j++) {
-          asDouble[j] = all[i * width + j];
-        }
-        int[] top = Explanations.topK(all, i * width, width, topK);
-        UTF8String[] topNames = new UTF8String[top.length];
-        for (int j = 0; j < top.length; j++) {
-          topNames[j] = names[top[j]];
-        }
-        extra = new Object[] {scores.scores()[i], UnsafeArrayData.fromPrimitiveArray(asDouble),
-            new GenericArrayData(topNames)};
-      } else {
-        extra = new Object[] {scores.scores()[i]};
-      }
-      return new JoinedRow(buffer[i], new GenericInternalRow(extra));
-    }
-
-    private void fill() {
-      size = 0;
-      next = 0;
-      float[] flat = new float[BATCH_ROWS * width];
-      while (in.hasNext() && size < BATCH_ROWS) {
-        InternalRow r = in.next();
-        Vector v = r.isNullAt(index) ? null : VECTORS.deserialize(r.getStruct(index, 4));
-        double[] values = Schemas.requireWidth(v, column, width);
-        for (int j = 0; j < width; j++) {
-          flat[size * width + j] = (float) values[j];
-        }
-        buffer[size++] = r.copy(); // the input iterator reuses its row object
-      }
-      if (size > 0) {
-        INDArray x = Nd4jArrays.matrix(size == BATCH_ROWS ? flat : java.util.Arrays.copyOf(flat, size * width),
-            size, width);
-        scores = scorer.score(net, x, topK > 0);
-      }
-    }
+    };
   }
+
+  private static Broadcast<byte[]> broadcast(SparkSession spark, byte[] network) {
+    return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(network);
+  }
+
+  /** The first {@code n} values of {@code x} as FLOAT. */
+  private static float[] toFloats(double[] x, int n) {
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = (float) x[i];
+    }
+    return out;
+  }
+
+  private static final VectorUDT VECTORS = new VectorUDT();
 }

@@ -1,6 +1,7 @@
 package io.vigil.ecod;
 
 import io.vigil.core.AnomalyModel;
+import io.vigil.core.FeatureBatchScorer;
 import io.vigil.persist.ModelPersistence;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 
@@ -36,6 +38,11 @@ public class EcodModel extends AnomalyModel<EcodModel> implements EcodParams {
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
     return scoreEachRow(dataset, scorer, EcodScorer::score, (s, x, score) -> s.terms(x), false);
+  }
+
+  @Override
+  public FeatureBatchScorer batchScorer(SparkSession spark) {
+    return eachRow(spark, scorer, EcodScorer::score);
   }
 
   @Override

@@ -119,11 +119,11 @@ public final class FeatureLayout implements Serializable {
   }
 
   /**
-   * Writes the row's feature values into {@code out} (length {@link #width}). {@code numericAt} and
-   * {@code categoricalAt} are the columns' ordinals in {@code row}; categorical columns are strings there.
+   * Writes the row's feature values into {@code out} from {@code from} ({@link #width} of them). {@code numericAt}
+   * and {@code categoricalAt} are the columns' ordinals in {@code row}; categorical columns are strings there.
    * A null numeric value is an error naming the column (the jobs' input check finds them first).
    */
-  void fill(InternalRow row, int[] numericAt, NumericReader[] readers, int[] categoricalAt, double[] out) {
+  void fill(InternalRow row, int[] numericAt, NumericReader[] readers, int[] categoricalAt, double[] out, int from) {
     for (int i = 0; i < numeric.length; i++) {
       boolean isNull = row.isNullAt(numericAt[i]);
       double x = isNull ? Double.NaN : readers[i].read(row, numericAt[i]);
@@ -137,9 +137,9 @@ public final class FeatureLayout implements Serializable {
         // its first argument on a tie, so -0.0 stays -0.0 (Math.max would make it 0.0).
         x = StrictMath.log1p(x >= 0.0 ? x : 0.0);
       }
-      out[i] = constant[i] ? constantValue : (x - shift[i]) * factor[i] + offset;
+      out[from + i] = constant[i] ? constantValue : (x - shift[i]) * factor[i] + offset;
     }
-    int at = numeric.length;
+    int at = from + numeric.length;
     if (categorical.length > 0 && slotOf == null) {
       index();
     }

@@ -6,6 +6,10 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.core.Explanations;
+import io.vigil.core.FeatureBatchScorer;
+import io.vigil.core.RowBatches;
+import io.vigil.core.Schemas;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -38,6 +42,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * A fitted {@link FeatureVectorizer}: appends the feature vector column, computed from the input columns in one
@@ -96,41 +101,101 @@ public class FeatureVectorizerModel extends Model<FeatureVectorizerModel>
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    FeatureLayout fitted = getLayout();
     StructType out = transformSchema(dataset.schema());
-    Dataset<Row> in = dataset.toDF();
-    // StringIndexer's rule: a categorical column of another type is read as its cast to string.
-    List<String> casts = new ArrayList<>();
-    String[] categoricalRead = new String[fitted.categorical.length];
-    for (int c = 0; c < categoricalRead.length; c++) {
-      String name = fitted.categorical[c];
-      boolean isString = dataset.schema().apply(name).dataType().equals(DataTypes.StringType);
-      categoricalRead[c] = isString ? name : stringColumn(name);
-      if (!isString) {
-        in = in.withColumn(categoricalRead[c], col("`" + name + "`").cast("string"));
-        casts.add(categoricalRead[c]);
-      }
-    }
-    StructType inSchema = in.schema();
-    int[] numericAt = Arrays.stream(fitted.numeric).mapToInt(inSchema::fieldIndex).toArray();
-    FeatureLayout.NumericReader[] readers = Arrays.stream(fitted.numeric)
-        .map(c -> FeatureLayout.reader(inSchema.apply(c).dataType())).toArray(FeatureLayout.NumericReader[]::new);
-    int[] categoricalAt = Arrays.stream(categoricalRead).mapToInt(inSchema::fieldIndex).toArray();
+    Reading reading = new Reading(dataset);
+    FeatureLayout fitted = reading.fitted;
     int width = fitted.width();
     // As the former last stage left it: StandardScaler writes dense vectors, MinMaxScaler and VectorAssembler
     // compressed ones (sparse when that is smaller). Same values either way; the same bytes too, which matters
     // to a detector that orders rows by their bytes before sampling (the one-class SVM).
     boolean dense = getScaler().equals(FeaturePipeline.STANDARD);
-    JavaRDD<InternalRow> rows = in.queryExecution().toRdd().toJavaRDD().map(r -> {
+    RowBatches.FeatureReader features = reading.reader();
+    JavaRDD<InternalRow> rows = reading.in.queryExecution().toRdd().toJavaRDD().map(r -> {
       double[] values = new double[width];
-      fitted.fill(r, numericAt, readers, categoricalAt, values);
+      features.read(r, values, 0);
       Vector vector = dense ? Vectors.dense(values) : compressed(values);
       return new JoinedRow(r, new GenericInternalRow(new Object[] {VECTORS.serialize(vector)}));
     });
     // internalCreateDataFrame is private[sql] in Scala, public to Java: internal rows in without a conversion.
-    Dataset<Row> vectorized = in.sparkSession().internalCreateDataFrame(rows.rdd(),
-        inSchema.add(out.apply(getOutputCol())), false);
-    return casts.isEmpty() ? vectorized : vectorized.drop(casts.toArray(new String[0]));
+    Dataset<Row> vectorized = reading.in.sparkSession().internalCreateDataFrame(rows.rdd(),
+        reading.in.schema().add(out.apply(getOutputCol())), false);
+    return reading.withoutCasts(vectorized);
+  }
+
+  /**
+   * The input with {@code scoreCol} appended by {@code scorer} and, when {@code explainTopK} > 0, the names of its
+   * top features ({@link Explanations#topFeaturesCol}, of {@code featureNames}; not the contributions column, which a
+   * score table does not keep); the features read from the input columns straight
+   * into the scorer's batches ({@link RowBatches}): what {@link #transform} then the detector would give, in one
+   * pass, without the feature vector column. Input checks as {@link #transform}'s (a null, NaN or infinite numeric
+   * feature fails the task).
+   */
+  public Dataset<Row> transformScored(Dataset<?> dataset, FeatureBatchScorer scorer, String scoreCol,
+      int explainTopK, String[] featureNames) {
+    transformSchema(dataset.schema());
+    Reading reading = new Reading(dataset);
+    int width = reading.fitted.width();
+    RowBatches.FeatureReader features = reading.reader();
+    StructType out = Schemas.appendDouble(reading.in.schema(), scoreCol);
+    out = explainTopK > 0 ? Explanations.appendTopFeatures(out, scoreCol) : out;
+    return reading.withoutCasts(RowBatches.mapPartitions(reading.in, out, rows -> {
+      UTF8String[] names = Explanations.internalNames(featureNames);
+      return new RowBatches(rows, width, features, (x, n) -> {
+        double[] scores = new double[n];
+        float[] contributions = explainTopK > 0 ? new float[n * width] : null;
+        scorer.score(x, n, width, scores, contributions);
+        return explainTopK > 0
+            ? i -> new Object[] {scores[i],
+                Explanations.internalTopNames(contributions, i * width, width, explainTopK, names)}
+            : i -> new Object[] {scores[i]};
+      });
+    }));
+  }
+
+  /**
+   * The input as the layout reads it: categorical columns of another type than string read as their cast to
+   * string (StringIndexer's rule, as temporary columns), and the columns' ordinals and readers in that input.
+   */
+  private final class Reading {
+    final FeatureLayout fitted = getLayout();
+    final Dataset<Row> in;
+    final List<String> casts = new ArrayList<>();
+    final int[] numericAt;
+    final FeatureLayout.NumericReader[] readers;
+    final int[] categoricalAt;
+
+    Reading(Dataset<?> dataset) {
+      Dataset<Row> read = dataset.toDF();
+      String[] categoricalRead = new String[fitted.categorical.length];
+      for (int c = 0; c < categoricalRead.length; c++) {
+        String name = fitted.categorical[c];
+        boolean isString = dataset.schema().apply(name).dataType().equals(DataTypes.StringType);
+        categoricalRead[c] = isString ? name : stringColumn(name);
+        if (!isString) {
+          read = read.withColumn(categoricalRead[c], col("`" + name + "`").cast("string"));
+          casts.add(categoricalRead[c]);
+        }
+      }
+      in = read;
+      StructType inSchema = in.schema();
+      numericAt = Arrays.stream(fitted.numeric).mapToInt(inSchema::fieldIndex).toArray();
+      readers = Arrays.stream(fitted.numeric).map(c -> FeatureLayout.reader(inSchema.apply(c).dataType()))
+          .toArray(FeatureLayout.NumericReader[]::new);
+      categoricalAt = Arrays.stream(categoricalRead).mapToInt(inSchema::fieldIndex).toArray();
+    }
+
+    /** Reads a row of {@link #in} into its feature values (serializable: no reference to the model). */
+    RowBatches.FeatureReader reader() {
+      FeatureLayout layout = fitted;
+      int[] numeric = numericAt;
+      FeatureLayout.NumericReader[] numericReaders = readers;
+      int[] categorical = categoricalAt;
+      return (row, into, offset) -> layout.fill(row, numeric, numericReaders, categorical, into, offset);
+    }
+
+    Dataset<Row> withoutCasts(Dataset<Row> rows) {
+      return casts.isEmpty() ? rows : rows.drop(casts.toArray(new String[0]));
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package io.vigil.iforest;
 
 
 import io.vigil.core.AnomalyModel;
+import io.vigil.core.FeatureBatchScorer;
 import io.vigil.persist.ModelPersistence;
 import io.vigil.persist.ParquetArrays;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -92,6 +94,12 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
     int psi = numSamples;
     return scoreEachRowExplainedByPerturbation(dataset, trees, (forest, x) -> score(forest, psi, x),
         (forest, means, x, s) -> perturbationContributions(forest, psi, means, x, s));
+  }
+
+  @Override
+  public FeatureBatchScorer batchScorer(SparkSession spark) {
+    int psi = numSamples;
+    return eachRow(spark, trees, (forest, x) -> score(forest, psi, x));
   }
 
   /** By perturbation: how much each feature, set to its training mean, lowers the score of a flagged row. */

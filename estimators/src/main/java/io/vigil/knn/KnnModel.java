@@ -1,6 +1,7 @@
 package io.vigil.knn;
 
 import io.vigil.core.AnomalyModel;
+import io.vigil.core.FeatureBatchScorer;
 import io.vigil.dl4j.BatchScoring;
 import io.vigil.persist.ModelPersistence;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -52,6 +54,14 @@ public class KnnModel extends AnomalyModel<KnnModel> implements KnnParams {
   @Override
   public Dataset<Row> scoreTrainingRows(Dataset<?> trainingRows) {
     return getNumReference() == getNumTrainingRows() ? score(trainingRows, true) : scoreOnly(trainingRows);
+  }
+
+  @Override
+  public FeatureBatchScorer batchScorer(SparkSession spark) {
+    int k = getK();
+    boolean mean = getMethod().equals(MEAN);
+    return BatchScoring.batchScorer(spark, KnnScorer.toBytes(reference, numReference, getNumFeatures()),
+        KnnScorer::fromBytes, (scorer, x, explain) -> scorer.score(x, k, mean, false, explain));
   }
 
   /** Scores; with {@code skipNearest} each row's nearest reference row is left out (training rows' own scores). */

@@ -2,6 +2,7 @@ package io.vigil.ocsvm;
 
 
 import io.vigil.core.AnomalyModel;
+import io.vigil.core.FeatureBatchScorer;
 import io.vigil.persist.ModelPersistence;
 import io.vigil.persist.ParquetArrays;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -115,6 +117,15 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
     }
     return scoreEachRowExplainedByPerturbation(dataset, members, (ensemble, x) -> score(ensemble, g, x),
         (ensemble, means, x, s) -> perturbationContributions(ensemble, g, means, x, s));
+  }
+
+  @Override
+  public FeatureBatchScorer batchScorer(SparkSession spark) {
+    if (getExplainTopK() > 0) {
+      return null; // explained by perturbation, row by row (score)
+    }
+    return io.vigil.dl4j.BatchScoring.batchScorer(spark, SvmBatchScorer.toBytes(members, gammaValue),
+        SvmBatchScorer::fromBytes, (scorer, x, explain) -> scorer.score(x));
   }
 
   /** By perturbation: how much each feature, set to its training mean, lowers the score of a flagged row. */

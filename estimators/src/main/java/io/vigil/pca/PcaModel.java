@@ -2,6 +2,7 @@ package io.vigil.pca;
 
 
 import io.vigil.core.AnomalyModel;
+import io.vigil.core.FeatureBatchScorer;
 import io.vigil.persist.ModelPersistence;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -54,10 +56,18 @@ public class PcaModel extends AnomalyModel<PcaModel> implements PcaParams {
 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
+    return scoreEachRow(dataset, scorer(), PcaScorer::score, (pca, x, score) -> pca.contributions(x), false);
+  }
+
+  @Override
+  public FeatureBatchScorer batchScorer(SparkSession spark) {
+    return eachRow(spark, scorer(), PcaScorer::score);
+  }
+
+  private PcaScorer scorer() {
     String mode = getScoreMode();
-    PcaScorer scorer = new PcaScorer(mean, components, eigenvalues, residualVariance, !mode.equals(RECONSTRUCTION),
+    return new PcaScorer(mean, components, eigenvalues, residualVariance, !mode.equals(RECONSTRUCTION),
         mode.equals(SHRUNK_MAHALANOBIS) ? getShrinkage() : 0.0);
-    return scoreEachRow(dataset, scorer, PcaScorer::score, (pca, x, score) -> pca.contributions(x), false);
   }
 
   /** Each feature's squared reconstruction error (the reconstruction term's split over the features). */

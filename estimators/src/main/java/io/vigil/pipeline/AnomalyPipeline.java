@@ -5,11 +5,13 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.vigil.core.AnomalyDetector;
 import io.vigil.core.AnomalyModel;
+import io.vigil.core.FeatureBatchScorer;
 import io.vigil.core.UsesHistory;
 import io.vigil.ensemble.EnsembleDetector;
 import io.vigil.ensemble.EnsembleModel;
 import io.vigil.ensemble.EnsembleParams;
 import io.vigil.eval.ScoreCurve;
+import io.vigil.features.FeatureVectorizerModel;
 import io.vigil.threshold.Thresholds;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -331,6 +333,30 @@ public class AnomalyPipeline extends Estimator<PipelineModel> {
         .unionByName(tail.withColumn(HISTORY_MARKER, lit(true)));
     ParamMap marking = new ParamMap().put(detector.getParam(uses.historyMarkerParam()), HISTORY_MARKER);
     return model.copy(marking).transform(both).drop(HISTORY_MARKER);
+  }
+
+  /**
+   * What a score job writes: {@link #transformWithHistory}'s rows without the feature vector and the contributions
+   * columns (the input, the score, the top features when explained, the prediction). When the model is a {@link
+   * FeatureVectorizerModel} and a detector with a {@link AnomalyModel#batchScorer}, not reading history, the features
+   * go from the input columns straight into the scorer's batches, in one pass (the same scores, top features and
+   * predictions); otherwise the pipeline's transform.
+   */
+  public static Dataset<Row> scoreRows(PipelineModel model, Dataset<Row> rows, Dataset<Row> history) {
+    Transformer[] stages = model.stages();
+    AnomalyModel<?> detector = detectorOf(model);
+    boolean readsHistory = history != null && detector instanceof UsesHistory uses && uses.historyRows() > 0;
+    if (stages.length == 2 && stages[0] instanceof FeatureVectorizerModel vectorizer && !readsHistory
+        && vectorizer.getOutputCol().equals(detector.getFeaturesCol())) {
+      model.transformSchema(rows.schema()); // the pipeline's checks and messages, as its transform gives them
+      FeatureBatchScorer scorer = detector.batchScorer(rows.sparkSession());
+      if (scorer != null) {
+        return detector.withPrediction(vectorizer.transformScored(rows, scorer, detector.getScoreCol(),
+            detector.getExplainTopK(), detector.getFeatureNames()));
+      }
+    }
+    return transformWithHistory(model, rows, history).drop(detector.getFeaturesCol(),
+        io.vigil.core.Explanations.contributionsCol(detector.getScoreCol()));
   }
 
   /** The fitted feature stages alone (everything but the detector). */

@@ -1,5 +1,6 @@
 package io.vigil.vae;
 
+import io.vigil.core.FeatureBatchScorer;
 import io.vigil.dl4j.BatchScoring;
 import io.vigil.dl4j.Nd4jArrays;
 import io.vigil.dl4j.NetworkPersistence;
@@ -8,6 +9,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * A fitted VAE; score = -log p(x | z) of the Gaussian reconstruction averaged over numSamples draws of z,
@@ -21,17 +23,27 @@ public class VaeModel extends NeuralModel<VaeModel> implements VaeParams {
 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
+    return BatchScoring.appendScores(dataset, network, restorer(), getFeaturesCol(), getScoreCol(), getNumFeatures(),
+        SCORES, getExplainTopK(), getFeatureNames());
+  }
+
+  @Override
+  public FeatureBatchScorer batchScorer(SparkSession spark) {
+    return BatchScoring.batchScorer(spark, network, restorer(), SCORES);
+  }
+
+  /** Restored once per executor thread: the network's weights copied out into plain arrays (VaeScorer). */
+  private BatchScoring.Restorer<VaeScorer> restorer() {
     int samples = getNumSamples();
     long seedValue = getSeed();
-    // Restored once per executor thread: the network's weights copied out into plain arrays (VaeScorer).
-    return BatchScoring.appendScores(dataset, network,
-        bytes -> new VaeScorer(Nd4jArrays.fromBytes(bytes), samples, seedValue), getFeaturesCol(), getScoreCol(),
-        getNumFeatures(), (scorer, x, explain) -> {
-          int rows = (int) x.rows();
-          float[] contributions = explain ? new float[rows * scorer.width()] : null;
-          return new BatchScoring.Scores(scorer.scores(x.data().asFloat(), rows, contributions), contributions);
-        }, getExplainTopK(), getFeatureNames());
+    return bytes -> new VaeScorer(Nd4jArrays.fromBytes(bytes), samples, seedValue);
   }
+
+  private static final BatchScoring.BatchScorer<VaeScorer> SCORES = (scorer, x, explain) -> {
+    int rows = (int) x.rows();
+    float[] contributions = explain ? new float[rows * scorer.width()] : null;
+    return new BatchScoring.Scores(scorer.scores(x.data().asFloat(), rows, contributions), contributions);
+  };
 
   /** Each feature's -log p(x_j | z), averaged over the draws: the score split over the features. */
   @Override public boolean explains() { return true; }

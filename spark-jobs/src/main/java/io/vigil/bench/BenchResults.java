@@ -144,6 +144,24 @@ public final class BenchResults {
     return r;
   }
 
+  /**
+   * Medians of {@code repeat} runs of {@code baseline} and of {@code task}, the two run in turns (after one warm-up
+   * each): a machine that slows down or speeds up during the bench moves both alike, so their ratio holds.
+   */
+  static double[] pairedMedians(int repeat, Runnable baseline, Runnable task) {
+    baseline.run();
+    task.run();
+    double[] a = new double[repeat];
+    double[] b = new double[repeat];
+    for (int i = 0; i < repeat; i++) {
+      a[i] = time(baseline);
+      b[i] = time(task);
+    }
+    Arrays.sort(a);
+    Arrays.sort(b);
+    return new double[] {a[repeat / 2], b[repeat / 2]};
+  }
+
   static double median(int repeat, Runnable task) {
     task.run(); // warm-up: JIT, Spark code generation, file system caches
     double[] t = new double[repeat];

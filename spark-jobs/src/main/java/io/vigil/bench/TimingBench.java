@@ -65,8 +65,7 @@ public final class TimingBench {
     double featureFit = BenchResults.median(repeat, () -> new Pipeline()
         .setStages(featureStages.toArray(new PipelineStage[0])).fit(trainRows));
     String runDate = BenchResults.runDate(ctx);
-    double ioFloor = BenchResults.median(repeat,
-        () -> BenchResults.scoreTableFloor(ctx, scoreInput, work + "/io-floor-table", runDate));
+    Runnable floor = () -> BenchResults.scoreTableFloor(ctx, scoreInput, work + "/io-floor-table", runDate);
     JobContext scoreCtx = BenchResults.scoringContext(ctx, scoreInput, work + "/warehouse");
 
     List<String> inputCols = Arrays.asList(ctx.spark().read().parquet(scoreInput).columns());
@@ -81,9 +80,12 @@ public final class TimingBench {
       Pipeline pipeline = new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
       PipelineModel[] fitted = new PipelineModel[1];
       double trainSeconds = BenchResults.median(repeat, () -> fitted[0] = pipeline.fit(trainRows));
-      // The score job as it runs each night: input check, scoring, the Iceberg partition replace, its report.
-      double scoreSeconds = BenchResults.median(repeat, () -> ScoreJob.run(scoreCtx,
+      // The score job as it runs each night: input check, scoring, the Iceberg partition replace, its report; its
+      // IO floor timed in turns with it.
+      double[] floorAndScore = BenchResults.pairedMedians(repeat, floor, () -> ScoreJob.run(scoreCtx,
           new TrainJob.Result(name, "bench", null, null, fitted[0]), runDate));
+      double ioFloor = floorAndScore[0];
+      double scoreSeconds = floorAndScore[1];
       Map<String, Object> trainRow = BenchResults.row(c, name, "train", trainCount, trainSeconds, "feature pipeline fit",
           featureFit);
       trainRow.put("test_roc_auc", testAuc(ctx, fitted[0]));

@@ -101,7 +101,7 @@ public final class ScoreJob {
         ? col(detectorModel.topFeaturesCol()).cast("array<string>").as("top_features")
         : lit(null).cast("array<string>").as("top_features"));
     Dataset<Row> history = detectorModel.historyRows() > 0 ? history(ctx, runDate) : null;
-    Dataset<Row> scored = AnomalyPipeline.transformWithHistory(model, toScore, history)
+    Dataset<Row> scored = AnomalyPipeline.scoreRows(model, toScore, history)
         .select(out.toArray(new Column[0]))
         .withColumn("detector", lit(detector))
         .withColumn("model_version", lit(modelVersion))
