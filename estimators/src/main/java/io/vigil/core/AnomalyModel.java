@@ -380,12 +380,22 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     }
     org.apache.spark.broadcast.Broadcast<T> shared = org.apache.spark.api.java.JavaSparkContext
         .fromSparkContext(spark.sparkContext()).broadcast(state);
-    return (x, rows, width, scores, contributions) -> {
-      T value = shared.value();
-      double[] row = new double[width];
-      for (int i = 0; i < rows; i++) {
-        System.arraycopy(x, i * width, row, 0, width);
-        scores[i] = scorer.score(value, row);
+    return new FeatureBatchScorer() {
+      @Override
+      public void score(double[] x, int rows, int width, double[] scores, float[] contributions) {
+        T value = shared.value();
+        double[] row = rows == 1 && x.length == width ? x : new double[width];
+        for (int i = 0; i < rows; i++) {
+          if (row != x) {
+            System.arraycopy(x, i * width, row, 0, width);
+          }
+          scores[i] = scorer.score(value, row);
+        }
+      }
+
+      @Override
+      public int batchRows() {
+        return 1;
       }
     };
   }

@@ -10,4 +10,12 @@ package io.vigil.core;
 @FunctionalInterface
 public interface FeatureBatchScorer extends java.io.Serializable {
   void score(double[] x, int rows, int width, double[] scores, float[] contributions);
+
+  /**
+   * The most rows per call. A scorer as fast row by row (a tree walk, a few dot products) says 1, which spares the
+   * copy of every input row that holding a batch of them needs.
+   */
+  default int batchRows() {
+    return RowBatches.BATCH_ROWS;
+  }
 }

@@ -13,8 +13,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Spark's internal rows in batches of up to {@link #BATCH_ROWS}: each batch's features are read into one row-major
- * matrix, the batch is scored in one call, and each input row comes out untouched (one buffer copy) with the
- * batch's new columns joined on. No conversion to external rows and back, which costs more than most scorers.
+ * matrix, the batch is scored in one call, and each input row comes out untouched with the batch's new columns
+ * joined on (copied while the batch is held; a batch of one row passes the input row itself). No conversion to external rows and back, which costs more than most scorers.
  * The scorers over a vector column and the one-pass path that reads features from the input columns share it.
  */
 public final class RowBatches implements Iterator<InternalRow> {
@@ -43,18 +43,26 @@ public final class RowBatches implements Iterator<InternalRow> {
   private final int width;
   private final FeatureReader reader;
   private final BatchFunction scorer;
-  private final InternalRow[] buffer = new InternalRow[BATCH_ROWS];
+  private final int batchRows;
+  private final InternalRow[] buffer;
   private final double[] x;
   private int size;
   private int next;
   private BatchColumns columns;
 
   public RowBatches(Iterator<InternalRow> in, int width, FeatureReader reader, BatchFunction scorer) {
+    this(in, width, reader, scorer, BATCH_ROWS);
+  }
+
+  /** With at most {@code batchRows} rows per batch (1: row by row, no copies). */
+  public RowBatches(Iterator<InternalRow> in, int width, FeatureReader reader, BatchFunction scorer, int batchRows) {
     this.in = in;
     this.width = width;
     this.reader = reader;
     this.scorer = scorer;
-    this.x = new double[BATCH_ROWS * width];
+    this.batchRows = Math.max(1, Math.min(batchRows, BATCH_ROWS));
+    this.buffer = new InternalRow[this.batchRows];
+    this.x = new double[this.batchRows * width];
   }
 
   /**
@@ -89,10 +97,12 @@ public final class RowBatches implements Iterator<InternalRow> {
   private void fill() {
     size = 0;
     next = 0;
-    while (in.hasNext() && size < BATCH_ROWS) {
+    while (size < batchRows && in.hasNext()) { // size first: hasNext may overwrite the row just read
       InternalRow r = in.next();
       reader.read(r, x, size * width);
-      buffer[size++] = r.copy(); // the input iterator reuses its row object
+      // The input iterator reuses its row object: a held batch copies it; a row of its own is passed on before the
+      // next is read.
+      buffer[size++] = batchRows == 1 ? r : r.copy();
     }
     if (size > 0) {
       columns = scorer.score(x, size);

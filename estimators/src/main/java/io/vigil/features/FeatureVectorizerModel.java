@@ -148,7 +148,7 @@ public class FeatureVectorizerModel extends Model<FeatureVectorizerModel>
             ? i -> new Object[] {scores[i],
                 Explanations.internalTopNames(contributions, i * width, width, explainTopK, names)}
             : i -> new Object[] {scores[i]};
-      });
+      }, scorer.batchRows());
     }));
   }
 
