@@ -225,6 +225,37 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     return (M) this;
   }
 
+  /** {@link #eachRow}'s scorer: a static class, so that it ships the broadcast and the scorer, not the model. */
+  private static final class RowByRow<T> implements FeatureBatchScorer {
+    private final org.apache.spark.broadcast.Broadcast<T> shared;
+    private final RowScorer<T> scorer;
+    private transient T value; // the broadcast's value, read once per task: this is called row by row
+
+    RowByRow(org.apache.spark.broadcast.Broadcast<T> shared, RowScorer<T> scorer) {
+      this.shared = shared;
+      this.scorer = scorer;
+    }
+
+    @Override
+    public void score(double[] x, int rows, int width, double[] scores, float[] contributions) {
+      if (value == null) {
+        value = shared.value();
+      }
+      double[] row = rows == 1 && x.length == width ? x : new double[width];
+      for (int i = 0; i < rows; i++) {
+        if (row != x) {
+          System.arraycopy(x, i * width, row, 0, width);
+        }
+        scores[i] = scorer.score(value, row);
+      }
+    }
+
+    @Override
+    public int batchRows() {
+      return 1;
+    }
+  }
+
   /** How one row is scored from the model's (broadcast) state; higher = more anomalous. */
   @FunctionalInterface
   protected interface RowScorer<T> extends java.io.Serializable {
@@ -378,26 +409,8 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     if (getExplainTopK() > 0) {
       return null;
     }
-    org.apache.spark.broadcast.Broadcast<T> shared = org.apache.spark.api.java.JavaSparkContext
-        .fromSparkContext(spark.sparkContext()).broadcast(state);
-    return new FeatureBatchScorer() {
-      @Override
-      public void score(double[] x, int rows, int width, double[] scores, float[] contributions) {
-        T value = shared.value();
-        double[] row = rows == 1 && x.length == width ? x : new double[width];
-        for (int i = 0; i < rows; i++) {
-          if (row != x) {
-            System.arraycopy(x, i * width, row, 0, width);
-          }
-          scores[i] = scorer.score(value, row);
-        }
-      }
-
-      @Override
-      public int batchRows() {
-        return 1;
-      }
-    };
+    return new RowByRow<>(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .broadcast(state), scorer);
   }
 
   @Override
