@@ -37,7 +37,7 @@ import org.apache.spark.sql.SaveMode;
  *   <li>the detector alone on cached features, what explanations cost, and each detector's own comparison
  *       ({@link DetectorComparisons}).</li>
  * </ul>
- * Each timing is the median of {@code repeat} runs after one warm-up.
+ * Each timing is the median of {@code repeat} runs after one warm-up; the score job and its IO floor run in turns.
  */
 public final class TimingBench {
 
