@@ -124,11 +124,10 @@ public class FeatureVectorizerModel extends Model<FeatureVectorizerModel>
 
   /**
    * The input with {@code scoreCol} appended by {@code scorer} and, when {@code explainTopK} > 0, the names of its
-   * top features ({@link Explanations#topFeaturesCol}, of {@code featureNames}; not the contributions column, which a
-   * score table does not keep); the features read from the input columns straight
-   * into the scorer's batches ({@link RowBatches}): what {@link #transform} then the detector would give, in one
-   * pass, without the feature vector column. Input checks as {@link #transform}'s (a null, NaN or infinite numeric
-   * feature fails the task).
+   * top features ({@link Explanations#topFeaturesCol}, of {@code featureNames}; not the contributions column, which
+   * a score table does not keep). The features go from the input columns straight into the scorer's batches
+   * ({@link RowBatches}): what {@link #transform} then the detector would give, in one pass, without the feature
+   * vector column. Input checks as {@link #transform}'s (a null, NaN or infinite numeric feature fails the task).
    */
   public Dataset<Row> transformScored(Dataset<?> dataset, FeatureBatchScorer scorer, String scoreCol,
       int explainTopK, String[] featureNames) {

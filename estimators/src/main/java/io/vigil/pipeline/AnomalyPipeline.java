@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.vigil.core.AnomalyDetector;
 import io.vigil.core.AnomalyModel;
+import io.vigil.core.Explanations;
 import io.vigil.core.FeatureBatchScorer;
 import io.vigil.core.UsesHistory;
 import io.vigil.ensemble.EnsembleDetector;
@@ -356,7 +357,7 @@ public class AnomalyPipeline extends Estimator<PipelineModel> {
       }
     }
     return transformWithHistory(model, rows, history).drop(detector.getFeaturesCol(),
-        io.vigil.core.Explanations.contributionsCol(detector.getScoreCol()));
+        Explanations.contributionsCol(detector.getScoreCol()));
   }
 
   /** The fitted feature stages alone (everything but the detector). */
