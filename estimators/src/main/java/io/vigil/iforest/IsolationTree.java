@@ -24,14 +24,6 @@ public final class IsolationTree implements Serializable {
    * leaf and one array read (no logarithm per tree per row).
    */
   private final double[] leafPathLength;
-  /**
-   * The layout {@link #pathLength} walks: the nodes renumbered breadth first, so that a node's two children are
-   * neighbours; per node its feature (-1 at a leaf) and its first child's number side by side in {@code walk}, and
-   * in {@code walkValue} its split, or at a leaf its path length. A step reads two adjacent ints and one double
-   * where the node arrays take four reads from four arrays.
-   */
-  private final int[] walk;
-  private final double[] walkValue;
 
   IsolationTree(int[] feature, double[] split, int[] left, int[] right, int[] leafSize) {
     int n = feature.length;
@@ -62,26 +54,6 @@ public final class IsolationTree implements Serializable {
         }
       }
     }
-    int[] byRank = new int[n]; // breadth-first rank -> node
-    int[] rankOf = new int[n];
-    int reached = n > 0 ? 1 : 0;
-    for (int r = 0; r < reached; r++) {
-      int node = byRank[r];
-      rankOf[node] = r;
-      if (feature[node] >= 0) {
-        byRank[reached++] = left[node];
-        byRank[reached++] = right[node];
-      }
-    }
-    this.walk = new int[2 * reached];
-    this.walkValue = new double[reached];
-    for (int r = 0; r < reached; r++) {
-      int node = byRank[r];
-      boolean leaf = feature[node] < 0;
-      walk[2 * r] = leaf ? -1 : feature[node];
-      walk[2 * r + 1] = leaf ? 0 : rankOf[left[node]];
-      walkValue[r] = leaf ? leafPathLength[node] : split[node];
-    }
   }
 
   /** Average path length of an unsuccessful search in a binary search tree of n nodes: c(n). */
@@ -98,10 +70,10 @@ public final class IsolationTree implements Serializable {
   /** Path length of x: edges to its leaf plus c(leaf size) for the subtree not grown. */
   double pathLength(double[] x) {
     int node = 0;
-    for (int f = walk[0]; f >= 0; f = walk[2 * node]) {
-      node = walk[2 * node + 1] + (x[f] < walkValue[node] ? 0 : 1); // the right child follows the left
+    while (feature[node] >= 0) {
+      node = x[feature[node]] < split[node] ? left[node] : right[node];
     }
-    return walkValue[node];
+    return leafPathLength[node];
   }
 
   /**
