@@ -302,7 +302,7 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     if (getExplainTopK() == 0) {
       return scoreEachRow(dataset, state, scorer);
     }
-    org.apache.spark.broadcast.Broadcast<T> shared = broadcast(dataset, state);
+    org.apache.spark.broadcast.Broadcast<T> shared = broadcast(dataset.sparkSession(), state);
     int width = getNumFeatures();
     String column = getFeaturesCol();
     String[] names = getFeatureNames();
@@ -332,7 +332,7 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
    * is an error naming the column and both widths.
    */
   protected final <T> Dataset<Row> scoreEachRow(Dataset<?> dataset, T state, RowScorer<T> scorer) {
-    org.apache.spark.broadcast.Broadcast<T> shared = broadcast(dataset, state);
+    org.apache.spark.broadcast.Broadcast<T> shared = broadcast(dataset.sparkSession(), state);
     int width = getNumFeatures();
     String column = getFeaturesCol();
     org.apache.spark.sql.api.java.UDF1<org.apache.spark.ml.linalg.Vector, Double> f =
@@ -342,9 +342,9 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
   }
 
   /** One read-only copy of the scoring state per executor, shared by its tasks. */
-  private static <T> org.apache.spark.broadcast.Broadcast<T> broadcast(Dataset<?> dataset, T state) {
-    return org.apache.spark.api.java.JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext())
-        .broadcast(state);
+  private static <T> org.apache.spark.broadcast.Broadcast<T> broadcast(org.apache.spark.sql.SparkSession spark,
+      T state) {
+    return org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(state);
   }
 
   /** Scores only: {@code scoreCol} appended, no threshold needed (used to choose one). */
@@ -409,8 +409,7 @@ public abstract class AnomalyModel<M extends AnomalyModel<M>> extends Model<M>
     if (getExplainTopK() > 0) {
       return null;
     }
-    return new RowByRow<>(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .broadcast(state), scorer);
+    return new RowByRow<>(broadcast(spark, state), scorer);
   }
 
   @Override

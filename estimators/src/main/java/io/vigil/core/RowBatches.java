@@ -10,12 +10,14 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Spark's internal rows in batches of up to {@link #BATCH_ROWS}: each batch's features are read into one row-major
  * matrix, the batch is scored in one call, and each input row comes out untouched with the batch's new columns
- * joined on (copied while the batch is held; a batch of one row passes the input row itself). No conversion to external rows and back, which costs more than most scorers.
- * The scorers over a vector column and the one-pass path that reads features from the input columns share it.
+ * joined on (copied while the batch is held; a batch of one row passes the input row itself). No conversion to
+ * external rows and back, which costs more than most scorers. The scorers over a vector column and the one-pass
+ * path that reads features from the input columns share it.
  */
 public final class RowBatches implements Iterator<InternalRow> {
 
@@ -63,6 +65,27 @@ public final class RowBatches implements Iterator<InternalRow> {
     this.batchRows = Math.max(1, Math.min(batchRows, BATCH_ROWS));
     this.buffer = new InternalRow[this.batchRows];
     this.x = new double[this.batchRows * width];
+  }
+
+  /**
+   * Scores each batch with {@code scorer}; its rows get the score and, when {@code explainTopK} > 0, their
+   * contributions (with {@code withContributions}) and the names of their top {@code explainTopK} features
+   * ({@link Explanations}). Built on the executor: {@code names} are Spark's internal strings.
+   */
+  public static BatchFunction scoredBy(FeatureBatchScorer scorer, int width, int explainTopK,
+      boolean withContributions, UTF8String[] names) {
+    return (x, rows) -> {
+      double[] scores = new double[rows];
+      float[] contributions = explainTopK > 0 ? new float[rows * width] : null;
+      scorer.score(x, rows, width, scores, contributions);
+      if (explainTopK == 0) {
+        return i -> new Object[] {scores[i]};
+      }
+      return withContributions
+          ? i -> Explanations.internalValues(scores[i], contributions, i * width, width, explainTopK, names)
+          : i -> new Object[] {scores[i],
+              Explanations.internalTopNames(contributions, i * width, width, explainTopK, names)};
+    };
   }
 
   /**

@@ -15,7 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -96,7 +95,7 @@ public final class BatchScoring {
   public static <N> Dataset<Row> appendScores(Dataset<?> dataset, byte[] network, Restorer<N> restorer,
       String featuresCol, String scoreCol, int width, BatchScorer<N> scorer, int explainTopK,
       String[] featureNames) {
-    Broadcast<byte[]> shared = broadcast(dataset.sparkSession(), network);
+    FeatureBatchScorer batches = batchScorer(dataset.sparkSession(), network, restorer, scorer);
     StructType in = dataset.schema();
     StructType out = Schemas.appendDouble(in, scoreCol);
     if (explainTopK > 0) {
@@ -107,18 +106,8 @@ public final class BatchScoring {
       Vector v = row.isNullAt(index) ? null : VECTORS.deserialize(row.getStruct(index, 4));
       System.arraycopy(Schemas.requireWidth(v, featuresCol, width), 0, into, offset, width);
     };
-    return RowBatches.mapPartitions(dataset, out, rows -> {
-      Nd4jArrays.setUpTask();
-      N net = restored(shared, restorer);
-      UTF8String[] names = Explanations.internalNames(featureNames);
-      return new RowBatches(rows, width, vectors, (x, size) -> {
-        Scores scores = scorer.score(net, Nd4jArrays.matrix(toFloats(x, size * width), size, width), explainTopK > 0);
-        return explainTopK > 0
-            ? i -> Explanations.internalValues(scores.scores()[i], scores.contributions(), i * width, width,
-                explainTopK, names)
-            : i -> new Object[] {scores.scores()[i]};
-      });
-    });
+    return RowBatches.mapPartitions(dataset, out, rows -> new RowBatches(rows, width, vectors,
+        RowBatches.scoredBy(batches, width, explainTopK, true, Explanations.internalNames(featureNames))));
   }
 
   /**
@@ -127,7 +116,7 @@ public final class BatchScoring {
    */
   public static <N> FeatureBatchScorer batchScorer(SparkSession spark, byte[] network, Restorer<N> restorer,
       BatchScorer<N> scorer) {
-    Broadcast<byte[]> shared = broadcast(spark, network);
+    Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(network);
     return (x, rows, width, scores, contributions) -> {
       Nd4jArrays.setUpTask();
       N net = restored(shared, restorer);
@@ -137,10 +126,6 @@ public final class BatchScoring {
         System.arraycopy(s.contributions(), 0, contributions, 0, rows * width);
       }
     };
-  }
-
-  private static Broadcast<byte[]> broadcast(SparkSession spark, byte[] network) {
-    return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(network);
   }
 
   /** The first {@code n} values of {@code x} as FLOAT. */

@@ -42,7 +42,6 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * A fitted {@link FeatureVectorizer}: appends the feature vector column, computed from the input columns in one
@@ -137,18 +136,9 @@ public class FeatureVectorizerModel extends Model<FeatureVectorizerModel>
     RowBatches.FeatureReader features = reading.reader();
     StructType out = Schemas.appendDouble(reading.in.schema(), scoreCol);
     out = explainTopK > 0 ? Explanations.appendTopFeatures(out, scoreCol) : out;
-    return reading.withoutCasts(RowBatches.mapPartitions(reading.in, out, rows -> {
-      UTF8String[] names = Explanations.internalNames(featureNames);
-      return new RowBatches(rows, width, features, (x, n) -> {
-        double[] scores = new double[n];
-        float[] contributions = explainTopK > 0 ? new float[n * width] : null;
-        scorer.score(x, n, width, scores, contributions);
-        return explainTopK > 0
-            ? i -> new Object[] {scores[i],
-                Explanations.internalTopNames(contributions, i * width, width, explainTopK, names)}
-            : i -> new Object[] {scores[i]};
-      }, scorer.batchRows());
-    }));
+    return reading.withoutCasts(RowBatches.mapPartitions(reading.in, out, rows -> new RowBatches(rows, width,
+        features, RowBatches.scoredBy(scorer, width, explainTopK, false, Explanations.internalNames(featureNames)),
+        scorer.batchRows())));
   }
 
   /**
