@@ -57,8 +57,10 @@ public final class FeatureLayout implements Serializable {
   public double[][] cold;
   public double[][] hot;
 
+  // Per categorical column: each value's slot, one lookup a row (a capped column's kept values map to theirs); and
+  // the slot of a value not in the map (a capped column's 'other' slot, else the unknown slot).
   private transient volatile Map<UTF8String, Integer>[] slotOf;
-  private transient java.util.Set<UTF8String>[] keptSet;
+  private transient int[] missingSlot;
 
   /** The vector width: the numeric slots and each categorical column's labels plus its unknown slot. */
   public int width() {
@@ -146,14 +148,10 @@ public final class FeatureLayout implements Serializable {
     for (int c = 0; c < categorical.length; c++) {
       double[] coldValues = cold[c];
       System.arraycopy(coldValues, 0, out, at, coldValues.length);
-      int unknown = labels[c].length;
-      int slot = unknown;
+      int slot = labels[c].length; // unknown
       if (!row.isNullAt(categoricalAt[c])) {
-        UTF8String value = row.getUTF8String(categoricalAt[c]);
-        if (keptSet[c] != null && !keptSet[c].contains(value)) {
-          value = OTHER;
-        }
-        slot = slotOf[c].getOrDefault(value, unknown);
+        Integer known = slotOf[c].get(row.getUTF8String(categoricalAt[c]));
+        slot = known != null ? known : missingSlot[c];
       }
       out[at + slot] = hot[c][slot];
       at += coldValues.length;
@@ -165,20 +163,26 @@ public final class FeatureLayout implements Serializable {
   @SuppressWarnings("unchecked")
   private synchronized void index() {
     Map<UTF8String, Integer>[] slots = new Map[categorical.length];
-    java.util.Set<UTF8String>[] keptValues = new java.util.Set[categorical.length];
+    int[] missing = new int[categorical.length];
     for (int c = 0; c < categorical.length; c++) {
-      slots[c] = new HashMap<>();
+      Map<UTF8String, Integer> labelSlots = new HashMap<>();
       for (int s = 0; s < labels[c].length; s++) {
-        slots[c].put(UTF8String.fromString(labels[c][s]), s);
+        labelSlots.put(UTF8String.fromString(labels[c][s]), s);
       }
-      if (kept[c] != null) {
-        keptValues[c] = new java.util.HashSet<>();
+      int unknown = labels[c].length;
+      if (kept[c] == null) {
+        slots[c] = labelSlots;
+        missing[c] = unknown;
+      } else { // capped: a kept value has its label's slot, any other value (the label 'other' too) other's
+        slots[c] = new HashMap<>();
         for (String v : kept[c]) {
-          keptValues[c].add(UTF8String.fromString(v));
+          UTF8String value = UTF8String.fromString(v);
+          slots[c].put(value, labelSlots.getOrDefault(value, unknown));
         }
+        missing[c] = labelSlots.getOrDefault(OTHER, unknown);
       }
     }
-    keptSet = keptValues;
+    missingSlot = missing;
     slotOf = slots;
   }
 }
