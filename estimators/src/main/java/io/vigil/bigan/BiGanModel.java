@@ -1,5 +1,6 @@
 package io.vigil.bigan;
 
+import io.vigil.core.FeatureBatchScorer;
 import io.vigil.dl4j.BatchScoring;
 import io.vigil.dl4j.NetworkPersistence;
 import io.vigil.dl4j.NeuralModel;
@@ -7,6 +8,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -28,12 +30,20 @@ public class BiGanModel extends NeuralModel<BiGanModel> implements BiGanParams {
 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
-    double alpha = getAlpha();
-    boolean matching = alpha < 1.0; // at alpha 1 the discriminator's term is weighted 0: not computed
+    boolean matching = getAlpha() < 1.0;
     return BatchScoring.appendScores(dataset, network, bytes -> restore(bytes, matching), getFeaturesCol(),
-        getScoreCol(),
-        getNumFeatures(), (scorer, x, explain) -> mix(scorer.terms(x), alpha, explain), getExplainTopK(),
-        getFeatureNames());
+        getScoreCol(), getNumFeatures(), scores(getAlpha()), getExplainTopK(), getFeatureNames());
+  }
+
+  @Override
+  public FeatureBatchScorer batchScorer(SparkSession spark) {
+    boolean matching = getAlpha() < 1.0;
+    return BatchScoring.batchScorer(spark, network, bytes -> restore(bytes, matching), scores(getAlpha()));
+  }
+
+  /** A batch's scores at {@code alpha}; at alpha 1 the discriminator's term is weighted 0, and not computed. */
+  private static BatchScoring.BatchScorer<BiGanNetwork.Scorer> scores(double alpha) {
+    return (scorer, x, explain) -> mix(scorer.terms(x), alpha, explain);
   }
 
   /**

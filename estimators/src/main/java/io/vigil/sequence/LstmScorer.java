@@ -16,7 +16,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The encoder–decoder's reconstruction ({@link SequenceDetector#configuration}: LSTM encoder, its last step
  * repeated, LSTM decoder, a dense output per step) computed in plain Java from the trained network's
- * parameters, for scoring.
+ * parameters, for scoring: a chunk of sequences at a time, each unit's values for the chunk in an array of their
+ * own ({@code z[unit][row]}), so that every weight multiplies a whole array and every activation runs over one,
+ * loops the JIT turns into vector instructions (offsets into one shared array keep it from doing so). The sums are
+ * those of one sequence at a time, in the same order.
  *
  * <p>Why not DL4J's {@code output}: the layers are small (16 units) and a sequence is many steps, so ND4J's
  * cost per op, a dozen ops per step and layer, dominates; the same arithmetic as loops over float arrays is
@@ -37,29 +40,64 @@ final class LstmScorer {
           (int) w.size(0), (int) conf.getNOut(), JavaActivation.of(conf.getActivationFn()));
     }
 
-    /** h, c = one step from h, c with the input product (x W + b) already in {@code z}; z is overwritten. */
-    void step(float[] z, float[] h, float[] c) {
+    /**
+     * One step of a chunk of {@code rows} sequences: {@code z} [4n][rows] holds x_t W + b on entry (overwritten),
+     * {@code h} and {@code c} [n][rows] are updated.
+     */
+    void step(float[][] z, float[][] h, float[][] c, int rows) {
       int n = size;
       int four = 4 * n;
-      for (int j = 0; j < n; j++) {
-        float hj = h[j];
-        int base = j * four;
-        for (int k = 0; k < four; k++) {
-          z[k] += hj * recurrent[base + k];
+      for (int k = 0; k < four; k++) {
+        float[] zk = z[k];
+        for (int j = 0; j < n; j++) {
+          float w = recurrent[j * four + k];
+          float[] hj = h[j];
+          for (int r = 0; r < rows; r++) {
+            zk[r] += hj[r] * w;
+          }
         }
       }
-      act.applyInPlace(z, 0, n);
-      JavaActivation.SIGMOID.applyInPlace(z, n, four);
       for (int j = 0; j < n; j++) {
-        c[j] = z[n + j] * c[j] + z[3 * n + j] * z[j];
+        float[] a = z[j];
+        float[] f = z[n + j];
+        float[] o = z[2 * n + j];
+        float[] i = z[3 * n + j];
+        act.applyInPlace(a, 0, rows);
+        JavaActivation.SIGMOID.applyInPlace(f, 0, rows);
+        JavaActivation.SIGMOID.applyInPlace(o, 0, rows);
+        JavaActivation.SIGMOID.applyInPlace(i, 0, rows);
+        float[] cj = c[j];
+        float[] hj = h[j];
+        for (int r = 0; r < rows; r++) {
+          cj[r] = f[r] * cj[r] + i[r] * a[r];
+        }
+        System.arraycopy(cj, 0, hj, 0, rows);
+        act.applyInPlace(hj, 0, rows);
+        for (int r = 0; r < rows; r++) {
+          hj[r] *= o[r];
+        }
       }
-      System.arraycopy(c, 0, h, 0, n);
-      act.applyInPlace(h, 0, n);
-      for (int j = 0; j < n; j++) {
-        h[j] *= z[2 * n + j];
+    }
+
+    /** z[k][r] = b[k] + the sum over i of v[i][r] w[i][k], {@code w} being [inputs][4n] row-major. */
+    void affine(float[][] v, float[] w, float[][] z, int inputs, int rows) {
+      int four = 4 * size;
+      for (int k = 0; k < four; k++) {
+        float[] zk = z[k];
+        java.util.Arrays.fill(zk, 0, rows, bias[k]);
+        for (int i = 0; i < inputs; i++) {
+          float wik = w[i * four + k];
+          float[] vi = v[i];
+          for (int r = 0; r < rows; r++) {
+            zk[r] += vi[r] * wik;
+          }
+        }
       }
     }
   }
+
+  /** Sequences reconstructed together: a chunk's states stay in the first cache levels. */
+  private static final int CHUNK_ROWS = 256;
 
   private final Cell encoder;
   private final Cell decoder;
@@ -115,53 +153,81 @@ final class LstmScorer {
       throw new IllegalArgumentException(String.format("The sequence network reads %d channels; rows of %d values"
           + " do not split into them.", channels, width));
     }
-    int steps = width / channels;
-    int n = encoder.size();
-    int m = decoder.size();
     float[] out = new float[rows * width];
-    float[] z = new float[4 * Math.max(n, m)];
-    float[] h = new float[n];
-    float[] c = new float[n];
-    float[] dh = new float[m];
-    float[] dc = new float[m];
-    float[] decoderInput = new float[4 * m];
-    for (int r = 0; r < rows; r++) {
-      java.util.Arrays.fill(h, 0f);
-      java.util.Arrays.fill(c, 0f);
-      int base = r * width;
+    Chunk chunk = new Chunk(Math.min(rows, CHUNK_ROWS), width / channels);
+    for (int from = 0; from < rows; from += CHUNK_ROWS) {
+      chunk.reconstruct(x, out, from, Math.min(CHUNK_ROWS, rows - from), width);
+    }
+    return out;
+  }
+
+  /** A chunk's working arrays, each [unit][row]. */
+  private final class Chunk {
+    final int steps;
+    final float[][] xt;
+    final float[][] z;
+    final float[][] h;
+    final float[][] c;
+    final float[][] decoderInput;
+    final float[][] dh;
+    final float[][] dc;
+
+    Chunk(int rows, int steps) {
+      this.steps = steps;
+      int n = encoder.size();
+      int m = decoder.size();
+      xt = new float[channels][rows];
+      z = new float[4 * Math.max(n, m)][rows];
+      h = new float[n][rows];
+      c = new float[n][rows];
+      decoderInput = new float[4 * m][rows];
+      dh = new float[m][rows];
+      dc = new float[m][rows];
+    }
+
+    /** Rows [from, from + rows) of x into the same rows of out. */
+    void reconstruct(float[] x, float[] out, int from, int rows, int width) {
+      zero(h, rows);
+      zero(c, rows);
       for (int t = 0; t < steps; t++) {
-        System.arraycopy(encoder.bias(), 0, z, 0, 4 * n);
         for (int ch = 0; ch < channels; ch++) {
-          float v = x[base + ch * steps + t];
-          int at = ch * 4 * n;
-          for (int k = 0; k < 4 * n; k++) {
-            z[k] += v * encoder.input()[at + k];
+          for (int r = 0; r < rows; r++) {
+            xt[ch][r] = x[(from + r) * width + ch * steps + t];
           }
         }
-        encoder.step(z, h, c);
+        encoder.affine(xt, encoder.input(), z, channels, rows);
+        encoder.step(z, h, c, rows);
       }
-      System.arraycopy(decoder.bias(), 0, decoderInput, 0, 4 * m);
-      for (int j = 0; j < n; j++) {
-        float v = h[j];
-        int at = j * 4 * m;
+      int m = decoder.size();
+      decoder.affine(h, decoder.input(), decoderInput, encoder.size(), rows);
+      zero(dh, rows);
+      zero(dc, rows);
+      float[] y = new float[rows];
+      for (int t = 0; t < steps; t++) {
         for (int k = 0; k < 4 * m; k++) {
-          decoderInput[k] += v * decoder.input()[at + k];
+          System.arraycopy(decoderInput[k], 0, z[k], 0, rows);
         }
-      }
-      java.util.Arrays.fill(dh, 0f);
-      java.util.Arrays.fill(dc, 0f);
-      for (int t = 0; t < steps; t++) {
-        System.arraycopy(decoderInput, 0, z, 0, 4 * m);
-        decoder.step(z, dh, dc);
+        decoder.step(z, dh, dc, rows);
         for (int ch = 0; ch < channels; ch++) {
-          float y = outBias[ch];
+          java.util.Arrays.fill(y, 0, rows, outBias[ch]);
           for (int j = 0; j < m; j++) {
-            y += dh[j] * outWeights[j * channels + ch];
+            float w = outWeights[j * channels + ch];
+            float[] dhj = dh[j];
+            for (int r = 0; r < rows; r++) {
+              y[r] += dhj[r] * w;
+            }
           }
-          out[base + ch * steps + t] = y;
+          for (int r = 0; r < rows; r++) {
+            out[(from + r) * width + ch * steps + t] = y[r];
+          }
         }
       }
     }
-    return out;
+  }
+
+  private static void zero(float[][] units, int rows) {
+    for (float[] unit : units) {
+      java.util.Arrays.fill(unit, 0, rows, 0f);
+    }
   }
 }
