@@ -25,25 +25,24 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
  */
 final class VaeScorer {
 
-  /** A dense layer: out = act(in · weights + bias), weights row-major [in][out]. */
-  private record Dense(float[] weights, float[] bias, int in, int out) {
+  /** A dense layer: out = act(in · weights + bias), weights [in][out], one array per input. */
+  private record Dense(float[][] weights, float[] bias, int in, int out) {
     static Dense of(VariationalAutoencoder vae, String weightKey, String biasKey) {
       float[][] w = vae.getParam(weightKey).toFloatMatrix();
-      float[] flat = new float[w.length * w[0].length];
-      for (int i = 0; i < w.length; i++) {
-        System.arraycopy(w[i], 0, flat, i * w[0].length, w[0].length);
-      }
-      return new Dense(flat, vae.getParam(biasKey).toFloatVector(), w.length, w[0].length);
+      return new Dense(w, vae.getParam(biasKey).toFloatVector(), w.length, w[0].length);
     }
 
-    /** out[0..this.out) = in · W + b; the inner loop runs over out (contiguous), so the JIT vectorises it. */
+    /**
+     * out[0..this.out) = in · W + b. The inner loop runs over an input's weights, an array of their own (with an
+     * offset into one shared array the JIT does not vectorise the loop).
+     */
     void apply(float[] input, float[] output) {
       System.arraycopy(bias, 0, output, 0, out);
       for (int i = 0; i < in; i++) {
         float xi = input[i];
-        int base = i * out;
+        float[] wi = weights[i];
         for (int o = 0; o < out; o++) {
-          output[o] += xi * weights[base + o];
+          output[o] += xi * wi[o];
         }
       }
     }
