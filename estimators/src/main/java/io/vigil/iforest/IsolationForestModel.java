@@ -50,7 +50,16 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
     for (IsolationTree t : forest) {
       total += t.pathLength(x);
     }
-    return Math.pow(2.0, -(total / forest.length) / IsolationTree.averagePathLength(psi));
+    return score(total, forest.length, psi);
+  }
+
+  /** As {@link #score(IsolationTree[], int, double[])}, from the forest laid out for scoring: the same number. */
+  static double score(ForestWalk forest, int psi, double[] x) {
+    return score(forest.totalPathLength(x), forest.trees(), psi);
+  }
+
+  private static double score(double totalPathLength, int trees, int psi) {
+    return Math.pow(2.0, -(totalPathLength / trees) / IsolationTree.averagePathLength(psi));
   }
 
   /**
@@ -99,7 +108,7 @@ public class IsolationForestModel extends AnomalyModel<IsolationForestModel> imp
   @Override
   public FeatureBatchScorer batchScorer(SparkSession spark) {
     int psi = numSamples;
-    return eachRow(spark, trees, (forest, x) -> score(forest, psi, x));
+    return eachRow(spark, ForestWalk.of(trees), (forest, x) -> score(forest, psi, x));
   }
 
   /** By perturbation: how much each feature, set to its training mean, lowers the score of a flagged row. */

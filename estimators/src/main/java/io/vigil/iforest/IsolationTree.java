@@ -23,7 +23,9 @@ public final class IsolationTree implements Serializable {
    * Each leaf's path length, its depth + c(leaf size), computed once: scoring a row is then the walk to its
    * leaf and one array read (no logarithm per tree per row).
    */
-  private final double[] leafPathLength;
+  final double[] leafPathLength;
+  /** The deepest leaf's depth (edges from the root). */
+  final int height;
 
   IsolationTree(int[] feature, double[] split, int[] left, int[] right, int[] leafSize) {
     int n = feature.length;
@@ -37,6 +39,7 @@ public final class IsolationTree implements Serializable {
     this.right = right;
     this.leafSize = leafSize;
     this.leafPathLength = new double[n];
+    int deepest = 0;
     if (n > 0) {
       int[] depth = new int[n];
       int[] stack = new int[n];
@@ -51,9 +54,11 @@ public final class IsolationTree implements Serializable {
           stack[top++] = right[node];
         } else {
           leafPathLength[node] = depth[node] + averagePathLength(leafSize[node]);
+          deepest = Math.max(deepest, depth[node]);
         }
       }
     }
+    this.height = deepest;
   }
 
   /** Average path length of an unsuccessful search in a binary search tree of n nodes: c(n). */
