@@ -1,5 +1,6 @@
 package io.vigil.sequence;
 
+import io.vigil.core.FeatureBatchScorer;
 import io.vigil.core.Schemas;
 import io.vigil.dl4j.BatchScoring;
 import io.vigil.dl4j.Nd4jArrays;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -74,8 +76,7 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
     int width = getNumFeatures();
     if (!windowed()) {
       return BatchScoring.appendScores(dataset, network, Reconstructor::restore, getFeaturesCol(), getScoreCol(),
-          width, (net, x, explain) -> BatchScoring.reconstructionErrors(x, net.reconstruct(x, 1), explain),
-          getExplainTopK(), getFeatureNames());
+          width, ROW_SCORES, getExplainTopK(), getFeatureNames());
     }
     // One pass: each entity's rows sorted in one partition, cut into segments and windows, the windows
     // scored in batches, and every row emitted with the max/mean of its windows' scores.
@@ -109,6 +110,16 @@ public class SequenceModel extends NeuralModel<SequenceModel> implements Sequenc
         chunks, historyRows()).mapPartitions(scorer::call, true), out);
     return marker.equals(HALO) ? scored.drop(HALO) : scored;
   }
+
+  /** Row as sequence: the score job's one pass; windows need rows in order (and history), so not them. */
+  @Override
+  public FeatureBatchScorer batchScorer(SparkSession spark) {
+    return windowed() ? null : BatchScoring.batchScorer(spark, network, Reconstructor::restore, ROW_SCORES);
+  }
+
+  /** Each row one sequence of its features, one value a step: the squared errors of its reconstruction. */
+  private static final BatchScoring.BatchScorer<Reconstructor> ROW_SCORES =
+      (net, x, explain) -> BatchScoring.reconstructionErrors(x, net.reconstruct(x, 1), explain);
 
   /**
    * The network's reconstruction of a batch of sequences: computed in plain Java where {@link LstmScorer} can

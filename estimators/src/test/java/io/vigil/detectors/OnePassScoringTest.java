@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OnePassScoringTest extends SparkTestBase {
 
   static Stream<String> batchScoring() {
-    return Stream.of("pca", "iforest", "ecod", "knn", "ocsvm", "ae", "vae", "bigan");
+    return Stream.of("pca", "iforest", "ecod", "knn", "ocsvm", "ae", "vae", "bigan", "seq2seq");
   }
 
   /** 600 rows: three correlated numeric columns, a string category and an integer one, an id. */
@@ -93,7 +93,7 @@ class OnePassScoringTest extends SparkTestBase {
    * transform's, and no contributions column (a score table keeps the names only).
    */
   @ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"knn", "ae", "vae", "bigan"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"knn", "ae", "vae", "bigan", "seq2seq"})
   void givenBatchExplainingDetector_whenExplainedInOnePass_thenSameTopFeaturesAsTransform(String name) {
     Dataset<Row> rows = raw();
     PipelineModel fitted = fit(name, rows);
