@@ -33,20 +33,26 @@ final class VaeScorer {
     }
 
     /**
-     * out[0..this.out) = in · W + b. The inner loop runs over an input's weights, an array of their own (with an
-     * offset into one shared array the JIT does not vectorise the loop).
+     * out[o][r] = the sum of b[o] and in[i][r] W[i][o] over the inputs i in order, for the chunk's {@code rows} rows:
+     * the inner loop runs over the rows, arrays of their own, which the JIT vectorises.
      */
-    void apply(float[] input, float[] output) {
-      System.arraycopy(bias, 0, output, 0, out);
-      for (int i = 0; i < in; i++) {
-        float xi = input[i];
-        float[] wi = weights[i];
-        for (int o = 0; o < out; o++) {
-          output[o] += xi * wi[o];
+    void apply(float[][] input, float[][] output, int rows) {
+      for (int o = 0; o < out; o++) {
+        float[] unit = output[o];
+        java.util.Arrays.fill(unit, 0, rows, bias[o]);
+        for (int i = 0; i < in; i++) {
+          float w = weights[i][o];
+          float[] xi = input[i];
+          for (int r = 0; r < rows; r++) {
+            unit[r] += xi[r] * w;
+          }
         }
       }
     }
   }
+
+  /** Rows scored together, each unit's values for them in an array of their own ([unit][row]). */
+  private static final int CHUNK_ROWS = 256;
 
   private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -118,77 +124,149 @@ final class VaeScorer {
    */
   double[] scores(float[] x, int rows, float[] contributions) {
     double[] out = new double[rows];
-    float[] a = new float[widest];
-    float[] b = new float[widest];
-    float[] mean = new float[latent];
-    float[] sigma = new float[latent];
-    float[] row = new float[width];
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(x, r * width, row, 0, width);
-      encode(row, a, b, mean, sigma);
-      double sum = 0;
-      for (int s = 0; s < samples; s++) {
-        for (int k = 0; k < latent; k++) {
-          a[k] = mean[k] + sigma[k] * epsilon[s * latent + k];
-        }
-        float[] preOut = decode(a, b);
-        sum += negLogProbability(row, preOut);
-        if (contributions != null) {
-          for (int j = 0; j < width; j++) {
-            contributions[r * width + j] += (float) (featureNegLogProbability(row, preOut, j) / samples);
-          }
+    Chunk c = new Chunk(Math.min(rows, CHUNK_ROWS));
+    for (int from = 0; from < rows; from += CHUNK_ROWS) {
+      int n = Math.min(CHUNK_ROWS, rows - from);
+      for (int j = 0; j < width; j++) {
+        float[] feature = c.x[j];
+        for (int r = 0; r < n; r++) {
+          feature[r] = x[(from + r) * width + j];
         }
       }
-      out[r] = sum / samples;
+      encode(c, n);
+      java.util.Arrays.fill(c.sum, 0, n, 0.0);
+      for (int s = 0; s < samples; s++) {
+        for (int k = 0; k < latent; k++) {
+          float e = epsilon[s * latent + k];
+          float[] z = c.a[k];
+          float[] mean = c.mean[k];
+          float[] sigma = c.sigma[k];
+          for (int r = 0; r < n; r++) {
+            z[r] = mean[r] + sigma[r] * e;
+          }
+        }
+        float[][] preOut = decode(c.a, c.b, n);
+        java.util.Arrays.fill(c.draw, 0, n, 0.0);
+        for (int j = 0; j < width; j++) {
+          float[] feature = c.x[j];
+          float[] mean = preOut[j];
+          float[] logVariance = preOut[width + j];
+          for (int r = 0; r < n; r++) {
+            double term = featureNegLogProbability(feature[r], mean[r], logVariance[r]);
+            c.draw[r] += term;
+            if (contributions != null) {
+              contributions[(from + r) * width + j] += (float) (term / samples);
+            }
+          }
+        }
+        for (int r = 0; r < n; r++) {
+          c.sum[r] += c.draw[r];
+        }
+      }
+      for (int r = 0; r < n; r++) {
+        out[from + r] = c.sum[r] / samples;
+      }
     }
     return out;
   }
 
-  /** The mean and standard deviation of q(z | x) for one row; a and b are scratch. */
-  void encode(float[] row, float[] a, float[] b, float[] mean, float[] sigma) {
-    float[] hidden = hiddenLayers(encoder, row, a, b);
-    latentMean.apply(hidden, mean);
-    latentLogVariance.apply(hidden, sigma);
-    for (int k = 0; k < latent; k++) {
-      sigma[k] = (float) Math.exp(0.5 * sigma[k]); // sqrt(exp(log variance))
+  /** A chunk's working arrays. */
+  private final class Chunk {
+    final float[][] x;
+    final float[][] a;
+    final float[][] b;
+    final float[][] mean;
+    final float[][] sigma;
+    final double[] draw; // -log p(x | z) of one draw
+    final double[] sum; // over the draws so far
+
+    Chunk(int rows) {
+      x = new float[width][rows];
+      a = new float[widest][rows];
+      b = new float[widest][rows];
+      mean = new float[latent][rows];
+      sigma = new float[latent][rows];
+      draw = new double[rows];
+      sum = new double[rows];
+    }
+  }
+
+  /** The mean and standard deviation of q(z | x) for the chunk's rows of {@code c.x}; a and b are scratch. */
+  private void encode(Chunk c, int rows) {
+    float[][] hidden = hiddenLayers(encoder, c.x, c.a, c.b, rows);
+    latentMean.apply(hidden, c.mean, rows);
+    latentLogVariance.apply(hidden, c.sigma, rows);
+    for (float[] sigma : c.sigma) {
+      for (int r = 0; r < rows; r++) {
+        sigma[r] = (float) Math.exp(0.5 * sigma[r]); // sqrt(exp(log variance))
+      }
     }
   }
 
   /**
-   * The decoder's output for z (held in {@code z}, which is overwritten: it and {@code other} are the
-   * scratch pair): the Gaussian's means in [0, width), its log-variances in [width, 2 width).
+   * The decoder's output for z (held in {@code z}, which is overwritten: it and {@code other} are the scratch pair):
+   * the Gaussian's means in units [0, width), its log-variances in [width, 2 width).
    */
-  float[] decode(float[] z, float[] other) {
-    float[] hidden = hiddenLayers(decoder, z, z, other);
-    float[] out = hidden == z ? other : z;
-    reconstruction.apply(hidden, out);
+  private float[][] decode(float[][] z, float[][] other, int rows) {
+    float[][] hidden = hiddenLayers(decoder, z, z, other, rows);
+    float[][] out = hidden == z ? other : z;
+    reconstruction.apply(hidden, out, rows);
     return out;
   }
 
-  /** {@code layers}, each followed by the activation, from {@code in}, alternating between a and b; returns the output's array. */
-  private float[] hiddenLayers(Dense[] layers, float[] in, float[] a, float[] b) {
-    float[] current = in;
+  /** {@code layers}, each followed by the activation, from {@code in}, alternating between a and b; returns the output. */
+  private float[][] hiddenLayers(Dense[] layers, float[][] in, float[][] a, float[][] b, int rows) {
+    float[][] current = in;
     for (Dense layer : layers) {
-      float[] next = current == a ? b : a;
-      layer.apply(current, next);
-      activation.applyInPlace(next, 0, layer.out());
+      float[][] next = current == a ? b : a;
+      layer.apply(current, next, rows);
+      for (int o = 0; o < layer.out(); o++) {
+        activation.applyInPlace(next[o], 0, rows);
+      }
       current = next;
     }
     return current;
+  }
+
+  /** One row's q(z | x): its mean and standard deviation (a and b unused: the chunk has its own scratch). */
+  void encode(float[] row, float[] a, float[] b, float[] mean, float[] sigma) {
+    Chunk c = new Chunk(1);
+    for (int j = 0; j < width; j++) {
+      c.x[j][0] = row[j];
+    }
+    encode(c, 1);
+    for (int k = 0; k < latent; k++) {
+      mean[k] = c.mean[k][0];
+      sigma[k] = c.sigma[k][0];
+    }
+  }
+
+  /** One row's decoder output for z (its first {@code latent} values): means, then log-variances. */
+  float[] decode(float[] z, float[] other) {
+    Chunk c = new Chunk(1);
+    for (int k = 0; k < latent; k++) {
+      c.a[k][0] = z[k];
+    }
+    float[][] out = decode(c.a, c.b, 1);
+    float[] preOut = new float[2 * width];
+    for (int j = 0; j < preOut.length; j++) {
+      preOut[j] = out[j][0];
+    }
+    return preOut;
   }
 
   /** -log N(x; mean, exp(logVariance)) summed over the features, as DL4J's Gaussian distribution computes it. */
   double negLogProbability(float[] row, float[] preOut) {
     double sum = 0;
     for (int j = 0; j < width; j++) {
-      sum += featureNegLogProbability(row, preOut, j);
+      sum += featureNegLogProbability(row[j], preOut[j], preOut[width + j]);
     }
     return sum;
   }
 
-  private double featureNegLogProbability(float[] row, float[] preOut, int j) {
-    double logVariance = preOut[width + j];
-    double diff = row[j] - preOut[j];
+  private static double featureNegLogProbability(float x, float mean, float logVarianceValue) {
+    double logVariance = logVarianceValue;
+    double diff = x - mean;
     return HALF_LOG_TWO_PI + 0.5 * logVariance + diff * diff * 0.5 * Math.exp(-logVariance);
   }
 }
