@@ -228,8 +228,8 @@ final class VaeScorer {
     return current;
   }
 
-  /** One row's q(z | x): its mean and standard deviation (a and b unused: the chunk has its own scratch). */
-  void encode(float[] row, float[] a, float[] b, float[] mean, float[] sigma) {
+  /** One row's q(z | x), through the chunk code: its mean and standard deviation. */
+  void encode(float[] row, float[] mean, float[] sigma) {
     Chunk c = new Chunk(1);
     for (int j = 0; j < width; j++) {
       c.x[j][0] = row[j];
@@ -241,8 +241,8 @@ final class VaeScorer {
     }
   }
 
-  /** One row's decoder output for z (its first {@code latent} values): means, then log-variances. */
-  float[] decode(float[] z, float[] other) {
+  /** One row's decoder output for z, through the chunk code: the means, then the log-variances. */
+  float[] decode(float[] z) {
     Chunk c = new Chunk(1);
     for (int k = 0; k < latent; k++) {
       c.a[k][0] = z[k];

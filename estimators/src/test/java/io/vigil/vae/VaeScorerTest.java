@@ -53,14 +53,11 @@ class VaeScorerTest {
       INDArray dl4jReconstruction = vae.generateAtMeanGivenZ(dl4jMean);
       for (int r = 0; r < 5; r++) {
         float[] row = java.util.Arrays.copyOfRange(x, r * WIDTH, (r + 1) * WIDTH);
-        float[] a = new float[16];
-        float[] b = new float[16];
         float[] mean = new float[3];
         float[] sigma = new float[3];
-        scorer.encode(row, a, b, mean, sigma);
+        scorer.encode(row, mean, sigma);
         assertArrayEquals(dl4jMean.getRow(r).toFloatVector(), mean, 1e-5f, activation + " q(z|x) mean, row " + r);
-        System.arraycopy(mean, 0, a, 0, 3);
-        float[] preOut = scorer.decode(a, b);
+        float[] preOut = scorer.decode(mean);
         assertArrayEquals(dl4jReconstruction.getRow(r).toFloatVector(), java.util.Arrays.copyOf(preOut, WIDTH),
             1e-5f, activation + " reconstruction mean, row " + r);
       }
