@@ -10,7 +10,6 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** A fitted autoencoder; score = mean squared reconstruction error of the row. */
 public class AutoencoderModel extends NeuralModel<AutoencoderModel> implements AutoencoderParams {
@@ -23,17 +22,17 @@ public class AutoencoderModel extends NeuralModel<AutoencoderModel> implements A
 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
-    return BatchScoring.appendScores(dataset, network, getFeaturesCol(), getScoreCol(), getNumFeatures(), SCORES,
-        getExplainTopK(), getFeatureNames());
+    return BatchScoring.appendScores(dataset, batchScorer(dataset.sparkSession()), getFeaturesCol(), getScoreCol(),
+        getNumFeatures(), getExplainTopK(), getFeatureNames());
   }
 
+  /** The network restored once per executor thread as {@link AutoencoderScorer}'s plain arrays. */
   @Override
   public FeatureBatchScorer batchScorer(SparkSession spark) {
-    return BatchScoring.batchScorer(spark, network, Nd4jArrays::fromBytes, SCORES);
+    return BatchScoring.batchScorer(spark, network, bytes -> new AutoencoderScorer(Nd4jArrays.fromBytes(bytes)),
+        (AutoencoderScorer scorer, double[] x, int rows, int width, double[] scores, float[] contributions)
+            -> scorer.score(x, rows, scores, contributions));
   }
-
-  private static final BatchScoring.BatchScorer<MultiLayerNetwork> SCORES =
-      (net, x, explain) -> BatchScoring.reconstructionErrors(x, net.output(x, false), explain);
 
   @Override
   public AutoencoderModel copy(ParamMap extra) {

@@ -9,8 +9,6 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A fitted BiGAN; score = {@code alpha * |x - G(E(x))|_1 + (1 - alpha) * feature-matching distance}
@@ -30,40 +28,26 @@ public class BiGanModel extends NeuralModel<BiGanModel> implements BiGanParams {
 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
-    boolean matching = getAlpha() < 1.0;
-    return BatchScoring.appendScores(dataset, network, bytes -> restore(bytes, matching), getFeaturesCol(),
-        getScoreCol(), getNumFeatures(), scores(getAlpha()), getExplainTopK(), getFeatureNames());
-  }
-
-  @Override
-  public FeatureBatchScorer batchScorer(SparkSession spark) {
-    boolean matching = getAlpha() < 1.0;
-    return BatchScoring.batchScorer(spark, network, bytes -> restore(bytes, matching), scores(getAlpha()));
-  }
-
-  /** A batch's scores at {@code alpha}; at alpha 1 the discriminator's term is weighted 0, and not computed. */
-  private static BatchScoring.BatchScorer<BiGanNetwork.Scorer> scores(double alpha) {
-    return (scorer, x, explain) -> mix(scorer.terms(x), alpha, explain);
+    return BatchScoring.appendScores(dataset, batchScorer(dataset.sparkSession()), getFeaturesCol(), getScoreCol(),
+        getNumFeatures(), getExplainTopK(), getFeatureNames());
   }
 
   /**
-   * score = alpha * sum_j |x_j - G(E(x))_j| + (1 - alpha) * feature matching; a feature's contribution is
-   * its alpha * |x_j - G(E(x))_j| (they sum to the first term).
+   * The network restored once per executor thread as {@link BiGanScorer}'s plain arrays; at alpha 1 the
+   * discriminator's term is weighted 0, and not computed.
    */
-  private static BatchScoring.Scores mix(INDArray[] terms, double alpha, boolean explain) {
-    INDArray weighted = terms[0].castTo(DataType.FLOAT).mul(alpha);
-    double[] reconstruction = weighted.sum(1).castTo(DataType.DOUBLE).toDoubleVector();
-    double[] matching = terms[1].castTo(DataType.DOUBLE).toDoubleVector();
-    double[] scores = new double[reconstruction.length];
-    for (int i = 0; i < scores.length; i++) {
-      scores[i] = reconstruction[i] + (1 - alpha) * matching[i];
-    }
-    return new BatchScoring.Scores(scores, explain ? weighted.dup('c').data().asFloat() : null);
+  @Override
+  public FeatureBatchScorer batchScorer(SparkSession spark) {
+    double alpha = getAlpha();
+    boolean matching = alpha < 1.0;
+    return BatchScoring.batchScorer(spark, network, bytes -> restore(bytes, matching),
+        (BiGanScorer scorer, double[] x, int rows, int width, double[] scores, float[] contributions)
+            -> scorer.score(x, rows, alpha, scores, contributions));
   }
 
-  private static BiGanNetwork.Scorer restore(byte[] bytes, boolean matching) {
+  static BiGanScorer restore(byte[] bytes, boolean matching) {
     var restored = BiGanNetwork.fromBytes(bytes);
-    return restored.getKey().scorer(restored.getValue(), matching);
+    return new BiGanScorer(restored.getKey(), restored.getValue(), matching);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.vigil.bigan;
 
+import io.vigil.dl4j.DenseChunk;
 import io.vigil.dl4j.Nd4jArrays;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -339,7 +340,26 @@ public final class BiGanNetwork implements Serializable {
 
   // ---------------------------------------------------------------- scoring
 
-  /** A restored model for one thread: the scoring graph over fixed parameters. */
+  /**
+   * Layer {@code name}'s ("e0" ... "d2") weights and bias out of the flat parameters, for the plain-Java scorer
+   * ({@link BiGanScorer}).
+   */
+  DenseChunk layer(float[] flatParams, String name) {
+    int offset = 0;
+    for (int v = 0; v < names.size(); v++) {
+      long[] s = shapes.get(v);
+      if (names.get(v).equals(name + "_w")) { // its bias follows it
+        return DenseChunk.of(flatParams, offset, (int) s[0], (int) s[1]);
+      }
+      offset += (int) (s[0] * s[1]);
+    }
+    throw new IllegalArgumentException("The BiGAN has no layer '" + name + "'.");
+  }
+
+  /**
+   * The score's terms as SameDiff computes them over fixed parameters: what {@link BiGanScorer}, which scores, is
+   * tested against.
+   */
   public final class Scorer {
     private final SameDiff sd;
     private final boolean matching;

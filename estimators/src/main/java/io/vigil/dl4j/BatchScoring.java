@@ -15,13 +15,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Scores a dataset with a DL4J network in batches of {@link #BATCH_ROWS} rows per INDArray call
- * (never row by row): the network is broadcast once as bytes, restored once per partition, and each
- * batch becomes one FLOAT matrix.
+ * Scores a dataset with a trained network in batches of {@link #BATCH_ROWS} rows per call (never row by row): the
+ * network is broadcast once as bytes and restored once per executor thread; each batch goes to a plain-Java forward
+ * pass as it was read ({@link ArrayScorer}) or to ND4J as one FLOAT matrix ({@link BatchScorer}).
  *
  * <p>It works on Spark's internal rows ({@link RowBatches}): the input rows pass through untouched with the new
  * columns joined on.
@@ -47,10 +46,23 @@ public final class BatchScoring {
         explain ? squared.dup('c').data().asFloat() : null);
   }
 
-  /** Scores a batch with a restored network {@code N}: one score per row of {@code x}, higher = more anomalous. */
+  /**
+   * Scores a batch with a restored network {@code N} as one FLOAT matrix (ND4J's products: the knn distances, the
+   * sequence model's reconstruction): one score per row of {@code x}, higher = more anomalous.
+   */
   @FunctionalInterface
   public interface BatchScorer<N> extends Serializable {
     Scores score(N net, INDArray x, boolean explain);
+  }
+
+  /**
+   * Scores a batch with a restored plain-Java network {@code N} on the rows as the scoring pass reads them (row
+   * {@code i} is {@code x[i * width, (i + 1) * width)}), without a copy into native memory; the arguments after the
+   * network are {@link FeatureBatchScorer}'s.
+   */
+  @FunctionalInterface
+  public interface ArrayScorer<N> extends Serializable {
+    void score(N net, double[] x, int rows, int width, double[] scores, float[] contributions);
   }
 
   /** Restores a network from its bytes (once per executor thread). */
@@ -82,20 +94,12 @@ public final class BatchScoring {
   }
 
   /**
-   * Appends {@code scoreCol} and, when {@code explainTopK} > 0, the explanation columns
-   * ({@link Explanations}) named after it; {@code network} is DL4J's zip of a {@link MultiLayerNetwork}.
+   * Appends {@code scoreCol} and, when {@code explainTopK} > 0, the explanation columns ({@link Explanations}) named
+   * after it, scoring the vectors of {@code featuresCol} in batches with {@code batches} (a model's
+   * {@link io.vigil.core.AnomalyModel#batchScorer}, or one of {@link #batchScorer}'s).
    */
-  public static Dataset<Row> appendScores(Dataset<?> dataset, byte[] network, String featuresCol, String scoreCol,
-      int width, BatchScorer<MultiLayerNetwork> scorer, int explainTopK, String[] featureNames) {
-    return appendScores(dataset, network, Nd4jArrays::fromBytes, featuresCol, scoreCol, width, scorer, explainTopK,
-        featureNames);
-  }
-
-  /** As above, for any network that {@code restorer} rebuilds from {@code network}'s bytes. */
-  public static <N> Dataset<Row> appendScores(Dataset<?> dataset, byte[] network, Restorer<N> restorer,
-      String featuresCol, String scoreCol, int width, BatchScorer<N> scorer, int explainTopK,
-      String[] featureNames) {
-    FeatureBatchScorer batches = batchScorer(dataset.sparkSession(), network, restorer, scorer);
+  public static Dataset<Row> appendScores(Dataset<?> dataset, FeatureBatchScorer batches, String featuresCol,
+      String scoreCol, int width, int explainTopK, String[] featureNames) {
     StructType in = dataset.schema();
     StructType out = Schemas.appendDouble(in, scoreCol);
     if (explainTopK > 0) {
@@ -110,22 +114,38 @@ public final class BatchScoring {
         RowBatches.scoredBy(batches, width, explainTopK, true, Explanations.internalNames(featureNames))));
   }
 
+  /** As above, with {@code network} (its bytes, which {@code restorer} rebuilds) scoring through ND4J. */
+  public static <N> Dataset<Row> appendScores(Dataset<?> dataset, byte[] network, Restorer<N> restorer,
+      String featuresCol, String scoreCol, int width, BatchScorer<N> scorer, int explainTopK,
+      String[] featureNames) {
+    return appendScores(dataset, batchScorer(dataset.sparkSession(), network, restorer, scorer), featuresCol,
+        scoreCol, width, explainTopK, featureNames);
+  }
+
   /**
-   * The one-pass path's scorer ({@link FeatureBatchScorer}) for a network: broadcast once, restored once per
-   * executor thread, each batch one FLOAT matrix through {@code scorer}, explained when asked for contributions.
+   * The scorer of both scoring paths ({@link FeatureBatchScorer}) for a network: broadcast once, restored once per
+   * executor thread, each batch one call of {@code scorer}.
    */
   public static <N> FeatureBatchScorer batchScorer(SparkSession spark, byte[] network, Restorer<N> restorer,
-      BatchScorer<N> scorer) {
+      ArrayScorer<N> scorer) {
     Broadcast<byte[]> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(network);
     return (x, rows, width, scores, contributions) -> {
       Nd4jArrays.setUpTask();
-      N net = restored(shared, restorer);
+      scorer.score(restored(shared, restorer), x, rows, width, scores, contributions);
+    };
+  }
+
+  /** As above, each batch one FLOAT matrix through {@code scorer}, explained when asked for contributions. */
+  public static <N> FeatureBatchScorer batchScorer(SparkSession spark, byte[] network, Restorer<N> restorer,
+      BatchScorer<N> scorer) {
+    return batchScorer(spark, network, restorer, (N net, double[] x, int rows, int width, double[] scores,
+        float[] contributions) -> {
       Scores s = scorer.score(net, Nd4jArrays.matrix(toFloats(x, rows * width), rows, width), contributions != null);
       System.arraycopy(s.scores(), 0, scores, 0, rows);
       if (contributions != null) {
         System.arraycopy(s.contributions(), 0, contributions, 0, rows * width);
       }
-    };
+    });
   }
 
   /** The first {@code n} values of {@code x} as FLOAT. */

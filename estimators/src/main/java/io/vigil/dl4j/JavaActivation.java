@@ -12,7 +12,7 @@ import org.nd4j.linalg.activations.impl.ActivationTanH;
  * DL4J's activations as loops over float arrays, for the plain-Java forward passes (the VAE's, the sequence
  * model's) that replace DL4J's where its per-op cost dominates small layers.
  */
-public enum JavaActivation {
+public enum JavaActivation implements DenseChunk.Activation {
   TANH, RELU, SIGMOID, LEAKYRELU, ELU, IDENTITY;
 
   /** The one for a layer's DL4J activation; an error naming it when it has none here. */
@@ -41,15 +41,23 @@ public enum JavaActivation {
   }
 
   /** v[from .. to) = act(v[from .. to)). */
+  @Override
   public void applyInPlace(float[] v, int from, int to) {
     switch (this) {
       case TANH -> { for (int i = from; i < to; i++) { v[i] = tanh(v[i]); } }
       case RELU -> { for (int i = from; i < to; i++) { v[i] = Math.max(v[i], 0f); } }
       case SIGMOID -> { for (int i = from; i < to; i++) { v[i] = 0.5f + 0.5f * tanh(0.5f * v[i]); } }
       // DL4J's defaults: leaky slope 0.01, ELU alpha 1
-      case LEAKYRELU -> { for (int i = from; i < to; i++) { v[i] = v[i] >= 0f ? v[i] : 0.01f * v[i]; } }
+      case LEAKYRELU -> leakyRelu(v, from, to, 0.01f);
       case ELU -> { for (int i = from; i < to; i++) { v[i] = v[i] >= 0f ? v[i] : (float) Math.expm1(v[i]); } }
       case IDENTITY -> { }
+    }
+  }
+
+  /** v[from .. to) = leaky ReLU of slope {@code slope} below 0 (DL4J's layers use 0.01, the BiGAN's graph 0.2). */
+  public static void leakyRelu(float[] v, int from, int to, float slope) {
+    for (int i = from; i < to; i++) {
+      v[i] = v[i] >= 0f ? v[i] : slope * v[i];
     }
   }
 

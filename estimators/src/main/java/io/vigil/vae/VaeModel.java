@@ -23,8 +23,8 @@ public class VaeModel extends NeuralModel<VaeModel> implements VaeParams {
 
   @Override
   protected Dataset<Row> score(Dataset<?> dataset) {
-    return BatchScoring.appendScores(dataset, network, restorer(), getFeaturesCol(), getScoreCol(), getNumFeatures(),
-        SCORES, getExplainTopK(), getFeatureNames());
+    return BatchScoring.appendScores(dataset, batchScorer(dataset.sparkSession()), getFeaturesCol(), getScoreCol(),
+        getNumFeatures(), getExplainTopK(), getFeatureNames());
   }
 
   @Override
@@ -39,10 +39,11 @@ public class VaeModel extends NeuralModel<VaeModel> implements VaeParams {
     return bytes -> new VaeScorer(Nd4jArrays.fromBytes(bytes), samples, seedValue);
   }
 
-  private static final BatchScoring.BatchScorer<VaeScorer> SCORES = (scorer, x, explain) -> {
-    int rows = (int) x.rows();
-    float[] contributions = explain ? new float[rows * scorer.width()] : null;
-    return new BatchScoring.Scores(scorer.scores(x.data().asFloat(), rows, contributions), contributions);
+  private static final BatchScoring.ArrayScorer<VaeScorer> SCORES = (scorer, x, rows, width, scores, contributions) -> {
+    if (contributions != null) { // the scorer adds each draw's share
+      java.util.Arrays.fill(contributions, 0, rows * width, 0f);
+    }
+    System.arraycopy(scorer.scores(x, rows, contributions), 0, scores, 0, rows);
   };
 
   /** Each feature's -log p(x_j | z), averaged over the draws: the score split over the features. */

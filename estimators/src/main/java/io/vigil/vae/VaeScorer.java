@@ -1,5 +1,6 @@
 package io.vigil.vae;
 
+import io.vigil.dl4j.DenseChunk;
 import io.vigil.dl4j.JavaActivation;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.layers.variational.GaussianReconstructionDistribution;
@@ -25,42 +26,13 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
  */
 final class VaeScorer {
 
-  /** A dense layer: out = act(in · weights + bias), weights [in][out], one array per input. */
-  private record Dense(float[][] weights, float[] bias, int in, int out) {
-    static Dense of(VariationalAutoencoder vae, String weightKey, String biasKey) {
-      float[][] w = vae.getParam(weightKey).toFloatMatrix();
-      return new Dense(w, vae.getParam(biasKey).toFloatVector(), w.length, w[0].length);
-    }
-
-    /**
-     * out[o][r] = the sum of b[o] and in[i][r] W[i][o] over the inputs i in order, for the chunk's {@code rows} rows:
-     * the inner loop runs over the rows, arrays of their own, which the JIT vectorises.
-     */
-    void apply(float[][] input, float[][] output, int rows) {
-      for (int o = 0; o < out; o++) {
-        float[] unit = output[o];
-        java.util.Arrays.fill(unit, 0, rows, bias[o]);
-        for (int i = 0; i < in; i++) {
-          float w = weights[i][o];
-          float[] xi = input[i];
-          for (int r = 0; r < rows; r++) {
-            unit[r] += xi[r] * w;
-          }
-        }
-      }
-    }
-  }
-
-  /** Rows scored together, each unit's values for them in an array of their own ([unit][row]). */
-  private static final int CHUNK_ROWS = 256;
-
   private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
-  private final Dense[] encoder;
-  private final Dense latentMean;
-  private final Dense latentLogVariance;
-  private final Dense[] decoder;
-  private final Dense reconstruction;
+  private final DenseChunk[] encoder;
+  private final DenseChunk latentMean;
+  private final DenseChunk latentLogVariance;
+  private final DenseChunk[] decoder;
+  private final DenseChunk reconstruction;
   private final JavaActivation activation;
   private final int width;
   private final int latent;
@@ -80,24 +52,24 @@ final class VaeScorer {
           + " with identity activation); got " + conf.getOutputDistribution());
     }
     activation = JavaActivation.of(conf.getActivationFn());
-    encoder = new Dense[conf.getEncoderLayerSizes().length];
+    encoder = new DenseChunk[conf.getEncoderLayerSizes().length];
     for (int i = 0; i < encoder.length; i++) {
-      encoder[i] = Dense.of(vae, "e" + i + "W", "e" + i + "b");
+      encoder[i] = layer(vae, "e" + i);
     }
-    latentMean = Dense.of(vae, "pZXMeanW", "pZXMeanb");
-    latentLogVariance = Dense.of(vae, "pZXLogStd2W", "pZXLogStd2b");
-    decoder = new Dense[conf.getDecoderLayerSizes().length];
+    latentMean = layer(vae, "pZXMean");
+    latentLogVariance = layer(vae, "pZXLogStd2");
+    decoder = new DenseChunk[conf.getDecoderLayerSizes().length];
     for (int i = 0; i < decoder.length; i++) {
-      decoder[i] = Dense.of(vae, "d" + i + "W", "d" + i + "b");
+      decoder[i] = layer(vae, "d" + i);
     }
-    reconstruction = Dense.of(vae, "pXZW", "pXZb");
+    reconstruction = layer(vae, "pXZ");
     width = (int) conf.getNIn();
     latent = latentMean.out();
     int w = Math.max(width, reconstruction.out());
-    for (Dense d : encoder) {
+    for (DenseChunk d : encoder) {
       w = Math.max(w, d.out());
     }
-    for (Dense d : decoder) {
+    for (DenseChunk d : decoder) {
       w = Math.max(w, d.out());
     }
     widest = w;
@@ -109,30 +81,40 @@ final class VaeScorer {
     }
   }
 
+  private static DenseChunk layer(VariationalAutoencoder vae, String name) {
+    return DenseChunk.of(vae.getParam(name + "W"), vae.getParam(name + "b"));
+  }
+
   int width() {
     return width;
   }
 
   /** Scores {@code rows} rows of row-major {@code x}: the mean over the fixed draws of -log p(x | z). */
   double[] scores(float[] x, int rows) {
-    return scores(x, rows, null);
+    return scores(rows, (from, n, into) -> DenseChunk.gather(x, width, from, n, into), null);
   }
 
   /**
-   * As {@link #scores(float[], int)}; when {@code contributions} is given ([rows * width], row-major) it also
-   * receives each feature's share, the mean over the draws of -log p(x_j | z) (they sum to the score).
+   * As {@link #scores(float[], int)}, from the batch's rows as the scoring pass reads them; when
+   * {@code contributions} is given ([rows * width], row-major) it also receives each feature's share, the mean over
+   * the draws of -log p(x_j | z) (they sum to the score).
    */
-  double[] scores(float[] x, int rows, float[] contributions) {
+  double[] scores(double[] x, int rows, float[] contributions) {
+    return scores(rows, (from, n, into) -> DenseChunk.gather(x, width, from, n, into), contributions);
+  }
+
+  /** Copies rows [from, from + n) of the batch into a chunk's feature arrays. */
+  @FunctionalInterface
+  private interface Rows {
+    void gather(int from, int n, float[][] into);
+  }
+
+  private double[] scores(int rows, Rows x, float[] contributions) {
     double[] out = new double[rows];
-    Chunk c = new Chunk(Math.min(rows, CHUNK_ROWS));
-    for (int from = 0; from < rows; from += CHUNK_ROWS) {
-      int n = Math.min(CHUNK_ROWS, rows - from);
-      for (int j = 0; j < width; j++) {
-        float[] feature = c.x[j];
-        for (int r = 0; r < n; r++) {
-          feature[r] = x[(from + r) * width + j];
-        }
-      }
+    Chunk c = new Chunk(Math.min(rows, DenseChunk.CHUNK_ROWS));
+    for (int from = 0; from < rows; from += DenseChunk.CHUNK_ROWS) {
+      int n = Math.min(DenseChunk.CHUNK_ROWS, rows - from);
+      x.gather(from, n, c.x);
       encode(c, n);
       java.util.Arrays.fill(c.sum, 0, n, 0.0);
       for (int s = 0; s < samples; s++) {
@@ -215,14 +197,11 @@ final class VaeScorer {
   }
 
   /** {@code layers}, each followed by the activation, from {@code in}, alternating between a and b; returns the output. */
-  private float[][] hiddenLayers(Dense[] layers, float[][] in, float[][] a, float[][] b, int rows) {
+  private float[][] hiddenLayers(DenseChunk[] layers, float[][] in, float[][] a, float[][] b, int rows) {
     float[][] current = in;
-    for (Dense layer : layers) {
+    for (DenseChunk layer : layers) {
       float[][] next = current == a ? b : a;
-      layer.apply(current, next, rows);
-      for (int o = 0; o < layer.out(); o++) {
-        activation.applyInPlace(next[o], 0, rows);
-      }
+      layer.apply(current, next, rows, activation);
       current = next;
     }
     return current;
