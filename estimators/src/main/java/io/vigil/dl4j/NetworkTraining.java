@@ -5,6 +5,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** The training step every DL4J detector shares: partition into workers, then parameter averaging. */
 public final class NetworkTraining {
@@ -38,6 +39,14 @@ public final class NetworkTraining {
           p.getEpochs(), p.getSeed(), label));
     }
     return Nd4jArrays.toBytes(averagingTrainer(p).train(conf, rows, mode, channels, label));
+  }
+
+  /** A network of configuration {@code conf} with the flat parameters {@code params} (DL4J's order). */
+  public static MultiLayerNetwork network(MultiLayerConfiguration conf, float[] params) {
+    MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+    net.init();
+    net.setParams(Nd4jArrays.row(params));
+    return net;
   }
 
   /** The features (the first column) as FLOAT rows, one partition per worker (numWorkers; 0 keeps the input's partitions). */

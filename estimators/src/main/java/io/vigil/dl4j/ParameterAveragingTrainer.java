@@ -115,11 +115,7 @@ public final class ParameterAveragingTrainer implements Serializable {
    */
   public MultiLayerNetwork train(MultiLayerConfiguration conf, JavaRDD<float[]> rows, Mode mode, int channels,
       String label) {
-    float[] params = train(new NetworkStep(conf, mode, channels), rows, label);
-    MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
-    net.init();
-    net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c').castTo(DataType.FLOAT));
-    return net;
+    return NetworkTraining.network(conf, train(new NetworkStep(conf, mode, channels), rows, label));
   }
 
   /**

@@ -121,18 +121,32 @@ final class LstmScorer {
    */
   static LstmScorer of(MultiLayerNetwork net) {
     MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-    if (conf.getConfs().size() != 4
-        || !(conf.getConf(0).getLayer() instanceof LastTimeStep last) || !(last.getUnderlying() instanceof LSTM enc)
-        || !(conf.getConf(1).getLayer() instanceof RepeatVector)
-        || !(conf.getConf(2).getLayer() instanceof LSTM dec)
-        || !(conf.getConf(3).getLayer() instanceof RnnOutputLayer out)
-        || !supported(enc) || !supported(dec) || !(out.getActivationFn() instanceof ActivationIdentity)) {
+    if (!supported(conf)) {
       return null;
     }
     Map<String, INDArray> params = net.paramTable();
     INDArray w = params.get("3_W");
-    return new LstmScorer(Cell.of(params, 0, enc), Cell.of(params, 2, dec), flat(w),
-        params.get("3_b").toFloatVector(), (int) w.size(1));
+    return new LstmScorer(Cell.of(params, 0, encoderOf(conf)), Cell.of(params, 2, (LSTM) conf.getConf(2).getLayer()),
+        flat(w), params.get("3_b").toFloatVector(), (int) w.size(1));
+  }
+
+  /**
+   * Whether {@code conf} is {@link SequenceDetector#configuration}'s layer stack with sigmoid gates, an identity
+   * output and activations {@link JavaActivation} has: what the plain-Java scorer and trainer ({@link LstmTrainer})
+   * compute.
+   */
+  static boolean supported(MultiLayerConfiguration conf) {
+    return conf.getConfs().size() == 4
+        && conf.getConf(0).getLayer() instanceof LastTimeStep last && supported(last.getUnderlying())
+        && conf.getConf(1).getLayer() instanceof RepeatVector
+        && supported(conf.getConf(2).getLayer())
+        && conf.getConf(3).getLayer() instanceof RnnOutputLayer out
+        && out.getActivationFn() instanceof ActivationIdentity;
+  }
+
+  /** The encoder LSTM of a {@link #supported} configuration. */
+  static LSTM encoderOf(MultiLayerConfiguration conf) {
+    return (LSTM) ((LastTimeStep) conf.getConf(0).getLayer()).getUnderlying();
   }
 
   private static boolean supported(Layer layer) {

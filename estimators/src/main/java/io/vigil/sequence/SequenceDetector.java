@@ -1,5 +1,6 @@
 package io.vigil.sequence;
 
+import io.vigil.dl4j.Nd4jArrays;
 import io.vigil.dl4j.NetworkTraining;
 import io.vigil.dl4j.NeuralDetector;
 import io.vigil.dl4j.ParameterAveragingTrainer;
@@ -81,13 +82,23 @@ public class SequenceDetector extends NeuralDetector<SequenceModel, SequenceDete
   protected SequenceModel train(Dataset<Row> features, long numRows) {
     int width = NetworkTraining.width(features);
     if (!windowed()) {
-      return new SequenceModel(uid(), NetworkTraining.train(this, features, configuration(1, width),
-          ParameterAveragingTrainer.Mode.FIT_SEQUENCE, 1, uid()), width);
+      return new SequenceModel(uid(), trainNetwork(features, configuration(1, width), 1), width);
     }
     Dataset<Row> windows = SequenceModel.windows(features, getFeaturesCol(), windowSpec());
-    return new SequenceModel(uid(), NetworkTraining.train(this, windows, configuration(width, getWindowLength()),
-        ParameterAveragingTrainer.Mode.FIT_SEQUENCE, width, uid()), width);
+    return new SequenceModel(uid(), trainNetwork(windows, configuration(width, getWindowLength()), width), width);
   }
+
+  /** DL4J's zip of the network trained on {@code sequences} (one per row, {@code channels} channel-major). */
+  private byte[] trainNetwork(Dataset<Row> sequences, MultiLayerConfiguration conf, int channels) {
+    if (getPlainJavaTraining() && !getTrainer().equals(DL4J_SPARK_TRAINER) && LstmTrainer.supports(conf)) {
+      float[] params = NetworkTraining.averagingTrainer(this).train(new LstmTrainer(conf, channels),
+          NetworkTraining.workerRows(this, sequences), uid());
+      return Nd4jArrays.toBytes(NetworkTraining.network(conf, params));
+    }
+    return NetworkTraining.train(this, sequences, conf, ParameterAveragingTrainer.Mode.FIT_SEQUENCE, channels, uid());
+  }
+
+  public SequenceDetector setPlainJavaTraining(boolean v) { return setParam(plainJavaTraining(), v); }
 
   public static MLReader<SequenceDetector> read() { return new DefaultParamsReader<>(); }
 

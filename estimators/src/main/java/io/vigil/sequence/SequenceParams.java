@@ -1,6 +1,7 @@
 package io.vigil.sequence;
 
 import io.vigil.dl4j.NeuralNetParams;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.ParamValidators;
 
@@ -24,5 +25,12 @@ public interface SequenceParams extends NeuralNetParams, WindowParams {
         + " last state is the code) and of the decoder LSTM, >= 1", ParamValidators.gtEq(1)));
   }
 
+  default BooleanParam plainJavaTraining() {
+    return defineParam("plainJavaTraining", true, () -> new BooleanParam(uid(), "plainJavaTraining", "each worker's"
+        + " minibatches through the plain-Java LSTM (LstmTrainer: the same network, gradient and Adam as DL4J's, many"
+        + " times faster on these small layers); false = DL4J's fit, the reference it is tested and benched against"));
+  }
+
   default int getHiddenSize() { return (Integer) getOrDefault(hiddenSize()); }
+  default boolean getPlainJavaTraining() { return (Boolean) getOrDefault(plainJavaTraining()); }
 }
