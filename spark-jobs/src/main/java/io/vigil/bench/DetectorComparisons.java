@@ -8,6 +8,7 @@ import io.vigil.detectors.Detectors;
 import io.vigil.jobs.JobContext;
 import io.vigil.ocsvm.OneClassSvmDetector;
 import io.vigil.ocsvm.OneClassSvmModel;
+import io.vigil.sequence.SequenceParams;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ import org.apache.spark.sql.Row;
  * Each detector's own comparisons in the timings, by detector name: the one-class SVM ensemble against one
  * fit on as many rows, and its scoring against scikit-learn's on the same support vectors; the autoencoder
  * trained by Vigil's parameter averaging against dl4j-spark's; the neural training schedules against the ones
- * before longer rounds were chosen.
+ * before longer rounds were chosen; the sequence model's plain-Java training against DL4J's fit.
  */
 public final class DetectorComparisons {
 
@@ -45,7 +46,11 @@ public final class DetectorComparisons {
       AutoencoderDetector.NAME, (ctx, train, scoreInput, fitted, stages, params, repeat) ->
           autoencoderTraining(ctx, train, stages, params, repeat),
       BiGanParams.NAME, (ctx, train, scoreInput, fitted, stages, params, repeat) ->
-          scheduleVersusBefore(ctx, train, stages, BiGanParams.NAME, params, repeat).stream().toList());
+          scheduleVersusBefore(ctx, train, stages, BiGanParams.NAME, params, repeat).stream().toList(),
+      SequenceParams.NAME, (ctx, train, scoreInput, fitted, stages, params, repeat) -> List.of(
+          trainVersus(ctx, train, stages, SequenceParams.NAME, params, Map.of("plainJavaTraining", "true"),
+              "train (plain-Java LSTM)", Map.of("plainJavaTraining", "false"),
+              "train (DL4J's fit, the same schedule)", repeat)));
 
   /** Rows of the scoring comparison with scikit-learn (it reads them from a CSV file). */
   static final int SKLEARN_ROWS = 20_000;
