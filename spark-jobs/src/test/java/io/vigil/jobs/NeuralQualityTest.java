@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
  * issue's bars: deepad-8020 AE >= .97 and VAE >= .965; kdd-honest (41 features) AE >= .98. Settings were
  * chosen on the validation splits (bench/results/ae-validation-sweep.md). That one and two workers rank alike
  * is AutoencoderDetectorTest's check (a second real-data training here cost CI a minute).
- * (The sequence model's and the BiGAN's deepad figures are measured, not asserted here: their epochs did not
- * fit CI's budget, and the BiGAN's .9675 is below the issue's .97; README Results.)
+ * The sequence model on deepad-8020 at its config's settings (6 epochs, row as sequence): >= .96 (the reference's
+ * .919; .9697 measured when its training moved to the plain-Java LSTM, .9663 through DL4J's fit, whose epochs did
+ * not fit CI's budget). (The BiGAN's deepad figure is measured, not asserted here: its .9681 is below the issue's
+ * .97; README Results.)
  */
 @Tag("realdata")
 class NeuralQualityTest extends io.vigil.testing.SparkTestBase {
@@ -48,6 +50,12 @@ class NeuralQualityTest extends io.vigil.testing.SparkTestBase {
     // The neural-detectors issue's VAE bar (reference .946).
     Map<String, Object> m = run("deepad-8020.conf", "vae", "2", "2026-11-22");
     assertTrue((Double) m.get("roc_auc") >= 0.965, m.toString());
+  }
+
+  @Test
+  void givenDeepad8020_whenTheSequenceModelRuns_thenRocAucAtLeast096() {
+    Map<String, Object> m = run("deepad-8020.conf", "seq2seq", "2", "2026-11-22");
+    assertTrue((Double) m.get("roc_auc") >= 0.96, m.toString());
   }
 
   @Test
