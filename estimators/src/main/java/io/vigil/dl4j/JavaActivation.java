@@ -9,8 +9,9 @@ import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 
 /**
- * DL4J's activations as loops over float arrays, for the plain-Java forward passes (the VAE's, the sequence
- * model's) that replace DL4J's where its per-op cost dominates small layers.
+ * DL4J's activations as loops over float arrays, for the plain-Java forward passes (the autoencoder's, the VAE's,
+ * the BiGAN's, the sequence model's) and the sequence model's training, which replace DL4J's where its per-op cost
+ * dominates small layers.
  */
 public enum JavaActivation implements DenseChunk.Activation {
   TANH, RELU, SIGMOID, LEAKYRELU, ELU, IDENTITY;

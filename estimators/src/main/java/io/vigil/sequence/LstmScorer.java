@@ -23,10 +23,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Why not DL4J's {@code output}: the layers are small (16 units) and a sequence is many steps, so ND4J's
  * cost per op, a dozen ops per step and layer, dominates; the same arithmetic as loops over float arrays is
- * several times faster (bench/results has the figures). DL4J's LSTM per step: z = x_t W + h_(t-1) RW + b, in
- * four blocks of the layer size: [0, n) the cell input (the layer's activation), [n, 2n) the forget gate,
- * [2n, 3n) the output gate, [3n, 4n) the input gate (sigmoid gates); c_t = f c_(t-1) + i a, h_t = o act(c_t).
- * The decoder's input is the encoder's last h at every step, so its input product is computed once.
+ * several times faster (bench/results has the figures). The step's arithmetic is {@link LstmMath}'s, which the
+ * trainer shares. The decoder's input is the encoder's last h at every step, so its input product is computed once.
  *
  * <p>Immutable once built; safe to share between threads.
  */
@@ -42,57 +40,15 @@ final class LstmScorer {
 
     /**
      * One step of a chunk of {@code rows} sequences: {@code z} [4n][rows] holds x_t W + b on entry (overwritten),
-     * {@code h} and {@code c} [n][rows] are updated.
+     * {@code h} and {@code c} [n][rows] are updated; {@code tanh} [n][rows] is scratch.
      */
-    void step(float[][] z, float[][] h, float[][] c, int rows) {
-      int n = size;
-      int four = 4 * n;
-      for (int k = 0; k < four; k++) {
-        float[] zk = z[k];
-        for (int j = 0; j < n; j++) {
-          float w = recurrent[j * four + k];
-          float[] hj = h[j];
-          for (int r = 0; r < rows; r++) {
-            zk[r] += hj[r] * w;
-          }
-        }
-      }
-      for (int j = 0; j < n; j++) {
-        float[] a = z[j];
-        float[] f = z[n + j];
-        float[] o = z[2 * n + j];
-        float[] i = z[3 * n + j];
-        act.applyInPlace(a, 0, rows);
-        JavaActivation.SIGMOID.applyInPlace(f, 0, rows);
-        JavaActivation.SIGMOID.applyInPlace(o, 0, rows);
-        JavaActivation.SIGMOID.applyInPlace(i, 0, rows);
-        float[] cj = c[j];
-        float[] hj = h[j];
-        for (int r = 0; r < rows; r++) {
-          cj[r] = f[r] * cj[r] + i[r] * a[r];
-        }
-        System.arraycopy(cj, 0, hj, 0, rows);
-        act.applyInPlace(hj, 0, rows);
-        for (int r = 0; r < rows; r++) {
-          hj[r] *= o[r];
-        }
-      }
+    void step(float[][] z, float[][] h, float[][] c, float[][] tanh, int rows) {
+      LstmMath.cell(z, recurrent, h, c, c, tanh, h, size, rows, act);
     }
 
     /** z[k][r] = b[k] + the sum over i of v[i][r] w[i][k], {@code w} being [inputs][4n] row-major. */
     void affine(float[][] v, float[] w, float[][] z, int inputs, int rows) {
-      int four = 4 * size;
-      for (int k = 0; k < four; k++) {
-        float[] zk = z[k];
-        java.util.Arrays.fill(zk, 0, rows, bias[k]);
-        for (int i = 0; i < inputs; i++) {
-          float wik = w[i * four + k];
-          float[] vi = v[i];
-          for (int r = 0; r < rows; r++) {
-            zk[r] += vi[r] * wik;
-          }
-        }
-      }
+      LstmMath.affine(v, w, bias, z, inputs, 4 * size, rows);
     }
   }
 
@@ -185,6 +141,7 @@ final class LstmScorer {
     final float[][] decoderInput;
     final float[][] dh;
     final float[][] dc;
+    final float[][] tanh;
 
     Chunk(int rows, int steps) {
       this.steps = steps;
@@ -197,6 +154,7 @@ final class LstmScorer {
       decoderInput = new float[4 * m][rows];
       dh = new float[m][rows];
       dc = new float[m][rows];
+      tanh = new float[Math.max(n, m)][rows];
     }
 
     /** Rows [from, from + rows) of x into the same rows of out. */
@@ -210,7 +168,7 @@ final class LstmScorer {
           }
         }
         encoder.affine(xt, encoder.input(), z, channels, rows);
-        encoder.step(z, h, c, rows);
+        encoder.step(z, h, c, tanh, rows);
       }
       int m = decoder.size();
       decoder.affine(h, decoder.input(), decoderInput, encoder.size(), rows);
@@ -221,7 +179,7 @@ final class LstmScorer {
         for (int k = 0; k < 4 * m; k++) {
           System.arraycopy(decoderInput[k], 0, z[k], 0, rows);
         }
-        decoder.step(z, dh, dc, rows);
+        decoder.step(z, dh, dc, tanh, rows);
         for (int ch = 0; ch < channels; ch++) {
           java.util.Arrays.fill(y, 0, rows, outBias[ch]);
           for (int j = 0; j < m; j++) {

@@ -286,11 +286,11 @@ final class LstmTrainer implements ParameterAveragingTrainer.WorkerStep {
       zero(encCell[0], rows);
       zero(encH[0], rows);
       for (int t = 0; t < steps; t++) {
-        affine(x[t], w[EW], w[EB], encGates[t], channels, 4 * n, rows);
-        cell(encGates[t], w[ERW], encH[t], encCell[t], encCell[t + 1], encTanh[t], encH[t + 1], n, rows,
+        LstmMath.affine(x[t], w[EW], w[EB], encGates[t], channels, 4 * n, rows);
+        LstmMath.cell(encGates[t], w[ERW], encH[t], encCell[t], encCell[t + 1], encTanh[t], encH[t + 1], n, rows,
             layout.encoderAct());
       }
-      affine(encH[steps], w[DW], w[DB], decInput, n, 4 * m, rows);
+      LstmMath.affine(encH[steps], w[DW], w[DB], decInput, n, 4 * m, rows);
       zero(decCell[0], rows);
       zero(decH[0], rows);
       double loss = 0;
@@ -298,9 +298,9 @@ final class LstmTrainer implements ParameterAveragingTrainer.WorkerStep {
         for (int k = 0; k < 4 * m; k++) {
           System.arraycopy(decInput[k], 0, decGates[t][k], 0, rows);
         }
-        cell(decGates[t], w[DRW], decH[t], decCell[t], decCell[t + 1], decTanh[t], decH[t + 1], m, rows,
+        LstmMath.cell(decGates[t], w[DRW], decH[t], decCell[t], decCell[t + 1], decTanh[t], decH[t + 1], m, rows,
             layout.decoderAct());
-        affine(decH[t + 1], w[OW], w[OB], dy[t], m, channels, rows);
+        LstmMath.affine(decH[t + 1], w[OW], w[OB], dy[t], m, channels, rows);
         for (int ch = 0; ch < channels; ch++) {
           float[] e = dy[t][ch];
           float[] target = x[t][ch];
@@ -449,62 +449,6 @@ final class LstmTrainer implements ParameterAveragingTrainer.WorkerStep {
             next[r] += weight * d[r];
           }
         }
-      }
-    }
-  }
-
-  /** z[k][r] = b[k] + the sum over i of v[i][r] w[i][k] ({@code w} [inputs][outputs] row-major), as the scorer. */
-  static void affine(float[][] v, float[] w, float[] b, float[][] z, int inputs, int outputs, int rows) {
-    for (int k = 0; k < outputs; k++) {
-      float[] zk = z[k];
-      java.util.Arrays.fill(zk, 0, rows, b[k]);
-      for (int i = 0; i < inputs; i++) {
-        float wik = w[i * outputs + k];
-        float[] vi = v[i];
-        for (int r = 0; r < rows; r++) {
-          zk[r] += vi[r] * wik;
-        }
-      }
-    }
-  }
-
-  /**
-   * One step forward through an LSTM layer, as {@link LstmScorer}'s: {@code gates} holds x_t W + b on entry and
-   * the gates after their activations on exit; the new cell, act(cell) and h are written.
-   */
-  static void cell(float[][] gates, float[] recurrent, float[][] hBefore, float[][] cellBefore, float[][] cell,
-      float[][] tanh, float[][] h, int units, int rows, JavaActivation act) {
-    int four = 4 * units;
-    for (int k = 0; k < four; k++) {
-      float[] zk = gates[k];
-      for (int j = 0; j < units; j++) {
-        float weight = recurrent[j * four + k];
-        float[] hj = hBefore[j];
-        for (int r = 0; r < rows; r++) {
-          zk[r] += hj[r] * weight;
-        }
-      }
-    }
-    for (int j = 0; j < units; j++) {
-      float[] a = gates[j];
-      float[] f = gates[units + j];
-      float[] o = gates[2 * units + j];
-      float[] i = gates[3 * units + j];
-      act.applyInPlace(a, 0, rows);
-      JavaActivation.SIGMOID.applyInPlace(f, 0, rows);
-      JavaActivation.SIGMOID.applyInPlace(o, 0, rows);
-      JavaActivation.SIGMOID.applyInPlace(i, 0, rows);
-      float[] cb = cellBefore[j];
-      float[] c = cell[j];
-      float[] tc = tanh[j];
-      float[] hj = h[j];
-      for (int r = 0; r < rows; r++) {
-        c[r] = f[r] * cb[r] + i[r] * a[r];
-      }
-      System.arraycopy(c, 0, tc, 0, rows);
-      act.applyInPlace(tc, 0, rows);
-      for (int r = 0; r < rows; r++) {
-        hj[r] = o[r] * tc[r];
       }
     }
   }
