@@ -233,7 +233,7 @@ public final class VigilCli {
     }
     JobContext ctx = context(spark, a);
     if (a.load > 0) {
-      LoadBench.run(ctx, detectors(ctx, a), a.load, a.results).forEach(r -> System.out.printf(
+      LoadBench.run(ctx, detectors(ctx, a), a.load, a.repeat, a.results).forEach(r -> System.out.printf(
           "%-8s %,12d rows  %8.1f s  %,10.0f rows/s  IO floor %.1f s (ratio %.3f)  peak heap %.0f of %.0f MB%n",
           r.get("detector"), r.get("rows"), r.get("seconds"), r.get("rows_per_s"), r.get("baseline_seconds"),
           r.get("ratio_vs_baseline"), r.get("peak_heap_mb"), r.get("max_heap_mb")));
