@@ -4,7 +4,6 @@ import io.vigil.dl4j.JavaActivation;
 import io.vigil.dl4j.ParameterAveragingTrainer;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -147,8 +146,18 @@ final class LstmTrainer implements ParameterAveragingTrainer.WorkerStep {
     }
   }
 
-  /** Each configuration's parameter layout, computed once (immutable; shared by every thread). */
-  private static final Map<String, Layout> LAYOUTS = new ConcurrentHashMap<>();
+  /**
+   * The parameter layouts of the last few configurations, each computed once (immutable; shared by every thread). A
+   * configuration's JSON holds its seed, so a long-lived executor that trains many models would otherwise keep one
+   * per model.
+   */
+  private static final Map<String, Layout> LAYOUTS = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Layout> eldest) {
+          return size() > 8;
+        }
+      });
 
   /**
    * Where each of the eight parameter arrays' entries sits in DL4J's flat vector (its views are column-major), in
