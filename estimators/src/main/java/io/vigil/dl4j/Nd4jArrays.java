@@ -50,8 +50,13 @@ public final class Nd4jArrays {
   }
 
   public static float[] toFloats(double[] values) {
-    float[] out = new float[values.length];
-    for (int i = 0; i < values.length; i++) {
+    return toFloats(values, values.length);
+  }
+
+  /** The first {@code n} values as FLOAT. */
+  public static float[] toFloats(double[] values, int n) {
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
       out[i] = (float) values[i];
     }
     return out;

@@ -2,9 +2,9 @@ package io.vigil.knn;
 
 import io.vigil.dl4j.BatchScoring;
 import io.vigil.dl4j.Nd4jArrays;
+import io.vigil.dl4j.SparseColumns;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,9 +12,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Exact k-nearest-neighbour distances of a batch of rows to the reference set, through BLAS: for each
- * block of {@link #BLOCK_ROWS} reference rows, one FLOAT matrix product gives -2 x·r for every pair, to
- * which the squared norms are added (‖x - r‖² = ‖x‖² + ‖r‖² - 2 x·r), and a running top list per row keeps
- * the nearest candidates. The candidates' distances are then computed again directly, in double: the
+ * {@link #CHUNK_ROWS} scored rows and each block of {@link #BLOCK_ROWS} reference rows, one FLOAT matrix product
+ * over the dense columns and the sparse columns' part ({@link SparseColumns}: one-hot slots and mostly-zero
+ * counts, most of KDD's width) give -2 x·r for every pair, to which the squared norms are added
+ * (‖x - r‖² = ‖x‖² + ‖r‖² - 2 x·r), and a running top list per row keeps the nearest candidates; a chunk's
+ * products stay in cache between the product and the scan. The candidates' distances are then computed again directly, in double: the
  * expanded form loses digits for close pairs in float, and the closest pairs decide the score.
  *
  * <p>One instance per executor thread (restored from the broadcast bytes by {@link #fromBytes}); not
@@ -23,24 +25,46 @@ import org.nd4j.linalg.factory.Nd4j;
 final class KnnScorer {
 
   static final int BLOCK_ROWS = 2048;
+  /** Scored rows per matrix product: their products with a block fit in a core's cache. */
+  static final int CHUNK_ROWS = 128;
 
   private final float[] reference;
   private final int rows;
   private final int width;
-  private final float[] norms;
+  private final SparseColumns columns;
+  /** Per block, per reference row: ‖r‖² - 2·Σ_sparse baseline_j·r_j, the part of the squared distance fixed per row. */
+  private final float[][] offsets;
+  /** The reference rows' dense columns, a matrix per block (none when every column is sparse). */
   private final INDArray[] blocks;
-  private final java.util.Map<Long, INDArray> products = new java.util.HashMap<>();
+  /** Per block: its rows' values in each sparse column ({@link SparseColumns#sparseValues(int, int)}). */
+  private final float[][][] sparseBlocks;
+  private final float[] products = new float[BLOCK_ROWS * CHUNK_ROWS];
+  /** One scored row's squared distances to a block. */
+  private final float[] distances = new float[BLOCK_ROWS];
+  private final java.util.Map<Long, INDArray> productBuffers = new java.util.HashMap<>();
 
   KnnScorer(float[] reference, int rows, int width) {
     this.reference = reference;
     this.rows = rows;
     this.width = width;
-    norms = squaredNorms(reference, rows, width);
-    blocks = new INDArray[(rows + BLOCK_ROWS - 1) / BLOCK_ROWS];
-    for (int b = 0; b < blocks.length; b++) {
+    columns = SparseColumns.of(reference, rows, width);
+    float[] norms = squaredNorms(reference, rows, width);
+    int blockCount = (rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
+    offsets = new float[blockCount][];
+    sparseBlocks = new float[blockCount][][];
+    blocks = new INDArray[columns.dense.length == 0 ? 0 : blockCount];
+    for (int b = 0; b < blockCount; b++) {
       int from = b * BLOCK_ROWS;
       int size = Math.min(BLOCK_ROWS, rows - from);
-      blocks[b] = Nd4jArrays.matrix(Arrays.copyOfRange(reference, from * width, (from + size) * width), size, width);
+      offsets[b] = new float[size];
+      for (int r = 0; r < size; r++) {
+        offsets[b][r] = norms[from + r] - 2f * columns.baselineProducts[from + r];
+      }
+      sparseBlocks[b] = columns.sparseValues(from, size);
+      if (blocks.length > 0) {
+        float[] part = Arrays.copyOfRange(reference, from * width, (from + size) * width);
+        blocks[b] = Nd4jArrays.matrix(columns.denseOf(part, size, width), size, columns.dense.length);
+      }
     }
   }
 
@@ -74,11 +98,14 @@ final class KnnScorer {
    * for: each feature's squared difference to the mean of the k neighbours.
    */
   BatchScoring.Scores score(INDArray x, int k, boolean mean, boolean skipNearest, boolean explain) {
-    int n = (int) x.rows();
-    float[] values = x.dup('c').data().asFloat();
+    return score(x.dup('c').data().asFloat(), (int) x.rows(), k, mean, skipNearest, explain);
+  }
+
+  /** As above, on {@code n} row-major rows of {@code values}. */
+  BatchScoring.Scores score(float[] values, int n, int k, boolean mean, boolean skipNearest, boolean explain) {
     int skip = skipNearest ? 1 : 0;
     int count = Math.min(k + skip, rows);
-    int[] nearest = candidates(x, values, n, count);
+    int[] nearest = candidates(values, n, count);
     double[] scores = new double[n];
     float[] contributions = explain ? new float[n * width] : null;
     double[] distances = new double[count];
@@ -110,36 +137,57 @@ final class KnnScorer {
   }
 
   /** For each scored row, the indices of its {@code count} nearest reference rows by the float products. */
-  private int[] candidates(INDArray x, float[] values, int n, int count) {
+  private int[] candidates(float[] values, int n, int count) {
     float[] xNorms = squaredNorms(values, n, width);
     float[] bestDistance = new float[n * count];
     Arrays.fill(bestDistance, Float.POSITIVE_INFINITY);
     int[] best = new int[n * count];
-    for (int b = 0; b < blocks.length; b++) {
-      INDArray block = blocks[b];
-      int size = (int) block.rows();
-      // (size x n) in column order: the products of scored row i lie contiguously at i * size.
-      INDArray out = productBuffer(size, n);
-      Nd4j.gemm(block, x, out, false, true, -2.0, 0.0);
-      FloatBuffer dots = out.data().asNioFloat();
-      int offset = b * BLOCK_ROWS;
-      for (int i = 0; i < n; i++) {
-        int base = i * size;
-        int top = i * count;
-        float worst = bestDistance[top + count - 1];
-        float xNorm = xNorms[i];
-        for (int r = 0; r < size; r++) {
-          float d = xNorm + norms[offset + r] + dots.get(base + r);
-          if (d < worst) {
-            int at = count - 1;
-            while (at > 0 && bestDistance[top + at - 1] > d) {
-              bestDistance[top + at] = bestDistance[top + at - 1];
-              best[top + at] = best[top + at - 1];
-              at--;
+    int denseWidth = columns.dense.length;
+    for (int from = 0; from < n; from += CHUNK_ROWS) {
+      int chunkRows = Math.min(CHUNK_ROWS, n - from);
+      INDArray chunk = null;
+      if (denseWidth > 0) {
+        float[] dense = new float[chunkRows * denseWidth];
+        for (int c = 0; c < chunkRows; c++) {
+          columns.gatherDense(values, from + c, width, dense, c * denseWidth);
+        }
+        chunk = Nd4jArrays.matrix(dense, chunkRows, denseWidth);
+      }
+      for (int offset = 0, b = 0; offset < rows; offset += BLOCK_ROWS, b++) {
+        int size = Math.min(BLOCK_ROWS, rows - offset);
+        if (chunk == null) {
+          Arrays.fill(products, 0, size * chunkRows, 0f);
+        } else {
+          // (size x chunkRows) in column order: the products of scored row c lie contiguously at c * size.
+          INDArray out = productBuffer(size, chunkRows);
+          Nd4j.gemm(blocks[b], chunk, out, false, true, -2.0, 0.0);
+          out.data().asNioFloat().get(products, 0, size * chunkRows);
+        }
+        float[] blockOffsets = offsets[b];
+        for (int c = 0; c < chunkRows; c++) {
+          int i = from + c;
+          // the row's distances in a scratch row read from index 0, so that C2 makes SIMD of the adds
+          System.arraycopy(products, c * size, distances, 0, size);
+          columns.addSparseProducts(values, i, width, -2f, sparseBlocks[b], distances, size);
+          float xNorm = xNorms[i];
+          for (int r = 0; r < size; r++) {
+            distances[r] += xNorm + blockOffsets[r];
+          }
+          int top = i * count;
+          float worst = bestDistance[top + count - 1];
+          for (int r = 0; r < size; r++) {
+            float d = distances[r];
+            if (d < worst) {
+              int at = count - 1;
+              while (at > 0 && bestDistance[top + at - 1] > d) {
+                bestDistance[top + at] = bestDistance[top + at - 1];
+                best[top + at] = best[top + at - 1];
+                at--;
+              }
+              bestDistance[top + at] = d;
+              best[top + at] = offset + r;
+              worst = bestDistance[top + count - 1];
             }
-            bestDistance[top + at] = d;
-            best[top + at] = offset + r;
-            worst = bestDistance[top + count - 1];
           }
         }
       }
@@ -164,13 +212,13 @@ final class KnnScorer {
   /** A product buffer of this shape (BLAS writes into it; kept between batches, one per shape in use). */
   private INDArray productBuffer(int size, int n) {
     long key = ((long) size << 32) | n;
-    INDArray buffer = products.get(key);
+    INDArray buffer = productBuffers.get(key);
     if (buffer == null) {
-      if (products.size() >= 4) {
-        products.clear();
+      if (productBuffers.size() >= 4) {
+        productBuffers.clear();
       }
       buffer = Nd4j.createUninitialized(DataType.FLOAT, new long[] {size, n}, 'f');
-      products.put(key, buffer);
+      productBuffers.put(key, buffer);
     }
     return buffer;
   }

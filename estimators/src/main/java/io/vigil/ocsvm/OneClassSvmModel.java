@@ -111,9 +111,8 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
   protected Dataset<Row> score(Dataset<?> dataset) {
     double g = gammaValue;
     if (getExplainTopK() == 0) {
-      return io.vigil.dl4j.BatchScoring.appendScores(dataset, SvmBatchScorer.toBytes(members, g),
-          SvmBatchScorer::fromBytes, getFeaturesCol(), getScoreCol(), getNumFeatures(),
-          (scorer, x, explain) -> scorer.score(x), 0, getFeatureNames());
+      return io.vigil.dl4j.BatchScoring.appendScores(dataset, batchScorer(dataset.sparkSession()), getFeaturesCol(),
+          getScoreCol(), getNumFeatures(), 0, getFeatureNames());
     }
     return scoreEachRowExplainedByPerturbation(dataset, members, (ensemble, x) -> score(ensemble, g, x),
         (ensemble, means, x, s) -> perturbationContributions(ensemble, g, means, x, s));
@@ -125,7 +124,8 @@ public class OneClassSvmModel extends AnomalyModel<OneClassSvmModel> implements 
       return null; // explained by perturbation, row by row (score)
     }
     return io.vigil.dl4j.BatchScoring.batchScorer(spark, SvmBatchScorer.toBytes(members, gammaValue),
-        SvmBatchScorer::fromBytes, (scorer, x, explain) -> scorer.score(x));
+        SvmBatchScorer::fromBytes, (scorer, x, rows, width, scores, contributions) -> scorer.score(x, rows, width,
+            scores));
   }
 
   /** By perturbation: how much each feature, set to its training mean, lowers the score of a flagged row. */

@@ -67,6 +67,39 @@ class KnnDetectorTest extends SparkTestBase {
     }
   }
 
+  /**
+   * One-hot and mostly-zero columns go through the sparse-column products ({@link io.vigil.dl4j.SparseColumns}):
+   * the same exact distances, for rows in the reference's categories and for rows outside them.
+   */
+  @Test
+  void givenOneHotColumns_whenScored_thenExactlyTheBruteForceKthDistance() {
+    Nd4jArrays.setUpTask();
+    Random rnd = new Random(4);
+    int rows = KnnScorer.BLOCK_ROWS + 300;
+    int width = 8; // 2 gaussian, a count that is mostly 0, a one-hot block of 5
+    float[] reference = new float[rows * width];
+    for (int r = 0; r < rows; r++) {
+      reference[r * width] = (float) rnd.nextGaussian();
+      reference[r * width + 1] = (float) rnd.nextGaussian();
+      reference[r * width + 2] = rnd.nextDouble() < 0.05 ? (float) rnd.nextInt(5) : 0f;
+      reference[r * width + 3 + (rnd.nextDouble() < 0.85 ? 0 : 1 + rnd.nextInt(3))] = 1f;
+    }
+    int n = KnnScorer.CHUNK_ROWS + 50;
+    float[] x = new float[n * width];
+    for (int i = 0; i < n; i++) {
+      x[i * width] = (float) rnd.nextGaussian();
+      x[i * width + 1] = (float) rnd.nextGaussian();
+      x[i * width + 2] = i % 3 == 0 ? (float) rnd.nextInt(5) : 0f;
+      x[i * width + 3 + i % 5] = 1f; // slot 4 is a category no reference row has
+    }
+    KnnScorer scorer = KnnScorer.fromBytes(KnnScorer.toBytes(reference, rows, width));
+    BatchScoring.Scores largest = scorer.score(x, n, 5, false, false, false);
+    for (int i = 0; i < n; i++) {
+      double[] five = nearest(reference, rows, width, Arrays.copyOfRange(x, i * width, (i + 1) * width), 5);
+      assertEquals(five[4], largest.scores()[i], 1e-9, "row " + i);
+    }
+  }
+
   @Test
   void givenOutliers_whenFit_thenTheyScoreHigher_andEachTrainingRowIsScoredWithoutItself() {
     Dataset<Row> train = SyntheticData.gaussianWithOutliers(spark, 800, 0, 4, 6, 4);

@@ -84,6 +84,56 @@ class OneClassSvmDetectorTest extends SparkTestBase {
   }
 
   @Test
+  void givenNonPositiveArguments_whenTheKernelsExp_thenWithin4e6OfMathExp() {
+    double worst = 0;
+    for (float z = 0f; z >= -69f; z -= 0.000731f) {
+      double expected = Math.exp(z);
+      worst = Math.max(worst, Math.abs(SvmBatchScorer.exp(z) - expected) / expected);
+    }
+    assertTrue(worst < 4e-6, "relative error " + worst);
+    assertEquals(1.0f, SvmBatchScorer.exp(0f), 0f);
+    assertTrue(SvmBatchScorer.exp(-200f) < 1e-30f && SvmBatchScorer.exp(-200f) > 0f, "held above the subnormals");
+  }
+
+  /**
+   * With one-hot and mostly-zero columns (scored through {@link io.vigil.dl4j.SparseColumns}), a batch's FLOAT scores
+   * are the members' double decisions, for rows in the support vectors' categories and outside them, across chunks.
+   */
+  @Test
+  void givenOneHotColumns_whenScoredInBatches_thenTheMembersDoubleDecisions() {
+    io.vigil.dl4j.Nd4jArrays.setUpTask();
+    java.util.Random rnd = new java.util.Random(8);
+    int width = 9; // 3 gaussian, a count that is mostly 0, a one-hot block of 5
+    SvmMember[] members = new SvmMember[2];
+    for (int m = 0; m < members.length; m++) {
+      double[][] rows = new double[400][width];
+      for (double[] r : rows) {
+        r[0] = rnd.nextGaussian();
+        r[1] = rnd.nextGaussian();
+        r[2] = rnd.nextGaussian();
+        r[3] = rnd.nextDouble() < 0.05 ? rnd.nextInt(4) : 0;
+        r[4 + (rnd.nextDouble() < 0.85 ? 0 : 1 + rnd.nextInt(3))] = 1;
+      }
+      members[m] = OneClassSvmDetector.trainLibsvm(rows, 0.2, 0.3, 1e-3);
+    }
+    int n = SvmBatchScorer.CHUNK_ROWS + 40;
+    double[] x = new double[n * width];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < 3; j++) {
+        x[i * width + j] = rnd.nextGaussian() * (i % 7 == 0 ? 4 : 1);
+      }
+      x[i * width + 3] = i % 3 == 0 ? rnd.nextInt(4) : 0;
+      x[i * width + 4 + i % 5] = 1; // slot 4 is a category no support vector has
+    }
+    double[] scores = new double[n];
+    SvmBatchScorer.fromBytes(SvmBatchScorer.toBytes(members, 0.2)).score(x, n, width, scores);
+    for (int i = 0; i < n; i++) {
+      double expected = OneClassSvmModel.score(members, 0.2, java.util.Arrays.copyOfRange(x, i * width, (i + 1) * width));
+      assertEquals(expected, scores[i], 1e-5 * Math.max(1, Math.abs(expected)), "row " + i);
+    }
+  }
+
+  @Test
   void givenSameSeedAndPartitions_whenFitTwice_thenIdenticalScores() {
     Dataset<Row> train = SyntheticData.lowRank(spark, 600, 10, 4, 2, 12);
     double[] a = orderedScores(new OneClassSvmDetector().setNu(0.1).fit(train).transform(train));
