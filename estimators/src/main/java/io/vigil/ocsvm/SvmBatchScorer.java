@@ -15,10 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The ensemble's score of a batch of rows by matrix products, {@link #CHUNK_ROWS} rows at a time: the products of
  * every row with every support vector (of all members at once) as one FLOAT GEMM over the dense columns plus the
- * sparse columns' part ({@link SparseColumns}: on one-hot features most of the width), then, per row, one pass over
- * the support vectors that turns each product into a kernel value and sums the weighted kernels
- * (‖x - sv‖² = ‖x‖² + ‖sv‖² - 2·x·sv). One
- * instance per executor thread (restored from the broadcast bytes); not thread-safe (it keeps its buffers).
+ * sparse columns' part ({@link SparseColumns}: on one-hot features most of the width), then, per row, passes over
+ * the support vectors that turn the products into kernel values and sum the weighted kernels
+ * (‖x - sv‖² = ‖x‖² + ‖sv‖² - 2·x·sv). One instance per executor thread (restored from the broadcast bytes); not
+ * thread-safe (it keeps its buffers).
  */
 final class SvmBatchScorer {
 
