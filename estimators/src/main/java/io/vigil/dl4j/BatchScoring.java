@@ -140,7 +140,8 @@ public final class BatchScoring {
       BatchScorer<N> scorer) {
     return batchScorer(spark, network, restorer, (N net, double[] x, int rows, int width, double[] scores,
         float[] contributions) -> {
-      Scores s = scorer.score(net, Nd4jArrays.matrix(Nd4jArrays.toFloats(x, rows * width), rows, width), contributions != null);
+      Scores s = scorer.score(net, Nd4jArrays.matrix(Nd4jArrays.toFloats(x, rows * width), rows, width),
+          contributions != null);
       System.arraycopy(s.scores(), 0, scores, 0, rows);
       if (contributions != null) {
         System.arraycopy(s.contributions(), 0, contributions, 0, rows * width);

@@ -93,23 +93,16 @@ public final class SparseColumns {
     return new SparseColumns(dense, sparse, baseline, baselineProducts, sparseValues);
   }
 
-  /** The dense columns of {@code vectors} (row-major, {@code count} rows), row-major. */
-  public float[] denseOf(float[] vectors, int count, int width) {
+  /** The dense columns of rows {@code [first, first + count)} of {@code vectors} (row-major), row-major. */
+  public float[] denseOf(float[] vectors, int first, int count, int width) {
     float[] out = new float[count * dense.length];
     for (int i = 0; i < count; i++) {
+      int base = (first + i) * width;
       for (int d = 0; d < dense.length; d++) {
-        out[i * dense.length + d] = vectors[i * width + dense[d]];
+        out[i * dense.length + d] = vectors[base + dense[d]];
       }
     }
     return out;
-  }
-
-  /** Row {@code row} of {@code x} (row-major, {@code width} values a row): its dense values at {@code into[at...]}. */
-  public void gatherDense(float[] x, int row, int width, float[] into, int at) {
-    int base = row * width;
-    for (int d = 0; d < dense.length; d++) {
-      into[at + d] = x[base + dense[d]];
-    }
   }
 
   /** Each sparse column's values in the stored vectors {@code [first, first + length)} (a block of them). */

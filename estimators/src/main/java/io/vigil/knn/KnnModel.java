@@ -3,7 +3,6 @@ package io.vigil.knn;
 import io.vigil.core.AnomalyModel;
 import io.vigil.core.FeatureBatchScorer;
 import io.vigil.dl4j.BatchScoring;
-import io.vigil.dl4j.Nd4jArrays;
 import io.vigil.persist.ModelPersistence;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,15 +61,7 @@ public class KnnModel extends AnomalyModel<KnnModel> implements KnnParams {
     int k = getK();
     boolean mean = getMethod().equals(MEAN);
     return BatchScoring.batchScorer(spark, KnnScorer.toBytes(reference, numReference, getNumFeatures()),
-        KnnScorer::fromBytes, (KnnScorer scorer, double[] x, int rows, int width, double[] scores,
-            float[] contributions) -> {
-          BatchScoring.Scores s = scorer.score(Nd4jArrays.toFloats(x, rows * width), rows, k, mean, false,
-              contributions != null);
-          System.arraycopy(s.scores(), 0, scores, 0, rows);
-          if (contributions != null) {
-            System.arraycopy(s.contributions(), 0, contributions, 0, rows * width);
-          }
-        });
+        KnnScorer::fromBytes, (scorer, x, explain) -> scorer.score(x, k, mean, false, explain));
   }
 
   /** Scores; with {@code skipNearest} each row's nearest reference row is left out (training rows' own scores). */

@@ -5,6 +5,7 @@ import io.vigil.dl4j.Nd4jArrays;
 import io.vigil.dl4j.SparseColumns;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,8 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #CHUNK_ROWS} scored rows and each block of {@link #BLOCK_ROWS} reference rows, one FLOAT matrix product
  * over the dense columns and the sparse columns' part ({@link SparseColumns}: one-hot slots and mostly-zero
  * counts, most of KDD's width) give -2 x·r for every pair, to which the squared norms are added
- * (‖x - r‖² = ‖x‖² + ‖r‖² - 2 x·r), and a running top list per row keeps the nearest candidates. The candidates' distances are then computed again directly, in double: the
- * expanded form loses digits for close pairs in float, and the closest pairs decide the score.
+ * (‖x - r‖² = ‖x‖² + ‖r‖² - 2 x·r), and a running top list per row keeps the nearest candidates. The
+ * candidates' distances are then computed again directly, in double: the expanded form loses digits for close
+ * pairs in float, and the closest pairs decide the score.
  *
  * <p>One instance per executor thread (restored from the broadcast bytes by {@link #fromBytes}); not
  * thread-safe, because it keeps its product buffer between batches.
@@ -40,7 +42,6 @@ final class KnnScorer {
   private final INDArray[] blocks;
   /** Per block: its rows' values in each sparse column ({@link SparseColumns#sparseValues(int, int)}). */
   private final float[][][] sparseBlocks;
-  private final float[] products = new float[BLOCK_ROWS * CHUNK_ROWS];
   /** One scored row's squared distances to a block. */
   private final float[] distances = new float[BLOCK_ROWS];
   private final java.util.Map<Long, INDArray> productBuffers = new java.util.HashMap<>();
@@ -64,8 +65,7 @@ final class KnnScorer {
       }
       sparseBlocks[b] = columns.sparseValues(from, size);
       if (blocks.length > 0) {
-        float[] part = Arrays.copyOfRange(reference, from * width, (from + size) * width);
-        blocks[b] = Nd4jArrays.matrix(columns.denseOf(part, size, width), size, columns.dense.length);
+        blocks[b] = Nd4jArrays.matrix(columns.denseOf(reference, from, size, width), size, columns.dense.length);
       }
     }
   }
@@ -147,29 +147,26 @@ final class KnnScorer {
     int denseWidth = columns.dense.length;
     for (int from = 0; from < n; from += CHUNK_ROWS) {
       int chunkRows = Math.min(CHUNK_ROWS, n - from);
-      INDArray chunk = null;
-      if (denseWidth > 0) {
-        float[] dense = new float[chunkRows * denseWidth];
-        for (int c = 0; c < chunkRows; c++) {
-          columns.gatherDense(values, from + c, width, dense, c * denseWidth);
-        }
-        chunk = Nd4jArrays.matrix(dense, chunkRows, denseWidth);
-      }
+      INDArray chunk = denseWidth == 0 ? null
+          : Nd4jArrays.matrix(columns.denseOf(values, from, chunkRows, width), chunkRows, denseWidth);
       for (int offset = 0, b = 0; offset < rows; offset += BLOCK_ROWS, b++) {
         int size = Math.min(BLOCK_ROWS, rows - offset);
-        if (chunk == null) {
-          Arrays.fill(products, 0, size * chunkRows, 0f);
-        } else {
-          // (size x chunkRows) in column order: the products of scored row c lie contiguously at c * size.
+        // (size x chunkRows) in column order: the products of scored row c lie contiguously at c * size.
+        FloatBuffer products = null;
+        if (chunk != null) {
           INDArray out = productBuffer(size, chunkRows);
           Nd4j.gemm(blocks[b], chunk, out, false, true, -2.0, 0.0);
-          out.data().asNioFloat().get(products, 0, size * chunkRows);
+          products = out.data().asNioFloat();
         }
         float[] blockOffsets = offsets[b];
         for (int c = 0; c < chunkRows; c++) {
           int i = from + c;
           // the row's distances in a scratch row read from index 0, so that C2 makes SIMD of the adds
-          System.arraycopy(products, c * size, distances, 0, size);
+          if (products == null) {
+            Arrays.fill(distances, 0, size, 0f);
+          } else {
+            products.get(c * size, distances, 0, size);
+          }
           columns.addSparseProducts(values, i, width, -2f, sparseBlocks[b], distances, size);
           float xNorm = xNorms[i];
           for (int r = 0; r < size; r++) {

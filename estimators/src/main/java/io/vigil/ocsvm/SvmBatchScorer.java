@@ -80,7 +80,7 @@ final class SvmBatchScorer {
       offsets[i] = (float) (norms[i] - 2.0 * columns.baselineProducts[i]);
     }
     denseVectors = columns.dense.length == 0 || count == 0 ? null
-        : Nd4jArrays.matrix(columns.denseOf(flat, count, width), count, columns.dense.length);
+        : Nd4jArrays.matrix(columns.denseOf(flat, 0, count, width), count, columns.dense.length);
     kernels = new float[count];
     rounded = new float[count];
   }
@@ -192,8 +192,8 @@ final class SvmBatchScorer {
   /**
    * e^z for z ≤ 0 in FLOAT, within 4e-6 of {@link Math#exp} relative (the FLOAT products before it are no closer):
    * 2^(z·log2 e) as 2^n · 2^f with n the nearest integer and |f| ≤ ½, 2^f by a degree-6 polynomial, 2^n added to the
-   * exponent bits. Below e^-69 it gives a value under 1e-30 instead of a smaller one. The kernel takes one per support vector
-   * and row, and this costs a fraction of {@link Math#exp}'s double evaluation.
+   * exponent bits. Below e^-69 it gives a value under 1e-30 instead of a smaller one. The kernel takes one per
+   * support vector and row, and this costs a fraction of {@link Math#exp}'s double evaluation.
    */
   static float exp(float z) {
     float t = Math.max(z * LOG2_E, -100f);
@@ -207,25 +207,27 @@ final class SvmBatchScorer {
         + 6.9314718e-1f) * f + 1f;
   }
 
-  /** p · 2^n, n the integer that {@code rounded} (= n + {@link #ROUNDING}) holds in its low bits: n added to p's exponent. */
+  /**
+   * p · 2^n, n the integer that {@code rounded} (= n + {@link #ROUNDING}) holds in its low bits: n added to p's
+   * exponent.
+   */
   private static float timesTwoToThe(float p, float rounded) {
     int n = Float.floatToRawIntBits(rounded) - Float.floatToRawIntBits(ROUNDING);
     return Float.intBitsToFloat(Float.floatToRawIntBits(p) + (n << 23));
   }
 
-  /** -2 × the dense columns' products of rows [from, from + size) with every support vector, into {@link #productView}. */
+  /**
+   * -2 × the dense columns' products of rows [from, from + size) with every support vector, into
+   * {@link #productView}.
+   */
   private void productsOf(float[] x, int from, int size) {
     if (denseVectors == null) {
       return;
     }
-    int denseWidth = columns.dense.length;
-    float[] chunk = new float[size * denseWidth];
-    for (int r = 0; r < size; r++) {
-      columns.gatherDense(x, from + r, width, chunk, r * denseWidth);
-    }
+    INDArray chunk = Nd4jArrays.matrix(columns.denseOf(x, from, size, width), size, columns.dense.length);
     // (count x size) in column order: the products of row r lie contiguously at r * count.
     INDArray out = productBuffer(size);
-    Nd4j.gemm(denseVectors, Nd4jArrays.matrix(chunk, size, denseWidth), out, false, true, -2.0, 0.0);
+    Nd4j.gemm(denseVectors, chunk, out, false, true, -2.0, 0.0);
     productView = out.data().asNioFloat();
   }
 

@@ -47,9 +47,8 @@ class SparseColumnsTest {
       }
     }
     float[] products = new float[count];
-    float[] dense = new float[split.dense.length];
     for (int i = 0; i < 40; i++) {
-      split.gatherDense(x, i, width, dense, 0);
+      float[] dense = split.denseOf(x, i, 1, width);
       for (int s = 0; s < count; s++) {
         double d = split.baselineProducts[s];
         for (int k = 0; k < dense.length; k++) {
